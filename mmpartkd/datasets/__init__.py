@@ -1,0 +1,4 @@
+from .synthetic import SYNTHETIC_CLASSES, generate_synthetic_dataset
+from .transforms import *  # noqa: F401,F403
+
+__all__ = ['SYNTHETIC_CLASSES', 'generate_synthetic_dataset']

@@ -1,0 +1,3 @@
+from .io import atomic_dump_pickle, atomic_write
+
+__all__ = ['atomic_write', 'atomic_dump_pickle']
