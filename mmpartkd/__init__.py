@@ -12,6 +12,7 @@ from .version import __version__
 patch_stock_graph()
 
 from . import datasets  # noqa: E402,F401
+from . import engine  # noqa: E402,F401
 from . import models  # noqa: E402,F401
 
 __all__ = ['__version__']
