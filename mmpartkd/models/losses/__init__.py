@@ -1,1 +1,5 @@
-__all__ = []
+from .feature_kd_loss import FeatureKDLoss
+from .logit_kd_loss import LogitKDLoss
+from .multi_sample_part_contrast_loss import MultiSamplePartContrastLoss
+
+__all__ = ['MultiSamplePartContrastLoss', 'LogitKDLoss', 'FeatureKDLoss']

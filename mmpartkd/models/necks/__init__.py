@@ -1,1 +1,3 @@
-__all__ = []
+from .part_pool_neck import PartPoolNeck, PartProjection
+
+__all__ = ['PartPoolNeck', 'PartProjection']

@@ -1,1 +1,3 @@
-__all__ = []
+from .part_recognizer_gcn import PartRecognizerGCN
+
+__all__ = ['PartRecognizerGCN']

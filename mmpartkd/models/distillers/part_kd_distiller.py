@@ -1,0 +1,338 @@
+"""Part-level knowledge distillation from a high-quality teacher into a
+low-quality student (SPEC §4)."""
+import os.path as osp
+from typing import Dict, Optional, Union
+
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.model import BaseModel
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from mmaction.registry import MODELS
+from mmaction.utils import OptSampleList, SampleList
+
+__all__ = ['PartKDDistiller', 'build_model_cfg', 'paired_mask']
+
+ModelSpec = Union[dict, str]
+
+
+def build_model_cfg(spec: ModelSpec, what: str) -> dict:
+    """A model config from a dict or from the ``model`` of a config file."""
+    if isinstance(spec, str):
+        if not osp.isfile(spec):
+            raise FileNotFoundError(f'{what} config file "{spec}" not found')
+        return Config.fromfile(spec)['model']
+    if not isinstance(spec, dict) or 'type' not in spec:
+        raise TypeError(f'{what} must be a model config dict or a config '
+                        f'file path, got {type(spec).__name__}')
+    return spec
+
+
+def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
+                seed: int = 0) -> torch.Tensor:
+    """Which samples keep their high-quality twin: a fixed property of each
+    sample (a hash of its dataset index), so the same ``paired_ratio``
+    fraction of the training set is paired in every epoch and every run."""
+    h = (sample_idx.long() * 2654435761 + seed * 97531 + 12345) % (2**32)
+    return (h.double() / 2**32) < paired_ratio
+
+
+@MODELS.register_module()
+class PartKDDistiller(BaseModel):
+    """Distil a frozen high-quality teacher into a low-quality student.
+
+    The packed sample (``PackDistillInputs``) carries the student's
+    low-quality tensor as ``inputs`` and the teacher's high-quality copy of
+    the same sample as ``data_sample.hq_inputs``. Losses:
+
+    - ``loss_cls``: the student's classification loss (every sample);
+    - ``loss_part_contrast``: the part-level multi-sample contrastive loss
+      (``part_head``, :class:`PartContrastHead`), student part embeddings of
+      every sample against teacher part embeddings of the paired samples of
+      the batch and of the head's memory bank;
+    - ``loss_kd`` (optional): logit KD on paired samples;
+    - ``loss_feat`` (optional): SKD-style feature KD on paired samples.
+
+    The teacher is frozen: no gradients, ``eval()`` mode (BN statistics and
+    dropout fixed) whatever the distiller's mode, forward under
+    ``torch.no_grad``; its weights are never re-initialised. The teacher-side
+    part projection (``teacher_neck``) is part of the distiller and trained
+    with the contrastive loss, like the embedding heads of CRD; with
+    ``teacher_neck=dict(..., out_channels=None)`` it has no parameters.
+
+    ``predict`` and ``tensor`` run the student only: ``tools/test.py
+    DISTILL_CONFIG ckpt`` evaluates the student, and
+    ``tools/export_student.py`` writes a checkpoint for the plain student
+    config.
+
+    Args:
+        student (dict | str): Student model config or config file path.
+        teacher (dict | str): Teacher model config or config file path.
+        teacher_ckpt (str): Teacher checkpoint (required; checked when the
+            distiller is built).
+        student_neck (dict, optional): :class:`PartPoolNeck` on the
+            student's layout. If None the student's own ``neck`` is used
+            (a :class:`PartRecognizerGCN` with a neck).
+        teacher_neck (dict, optional): :class:`PartPoolNeck` on the
+            teacher's layout; needed with ``part_head``.
+        part_head (dict, optional): :class:`PartContrastHead` config.
+        loss_kd (dict, optional): Logit KD loss (:class:`LogitKDLoss`).
+        loss_feat (dict, optional): Feature KD loss (:class:`FeatureKDLoss`).
+        paired_ratio (float): Fraction of training samples that keep their
+            high-quality twin (see :func:`paired_mask`); the others are
+            trained through the memory bank's positives and ``loss_cls``.
+        paired_seed (int): Seed of the paired/unpaired assignment.
+        data_preprocessor (dict, optional): Defaults to
+            ``ActionDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 student: ModelSpec,
+                 teacher: ModelSpec,
+                 teacher_ckpt: Optional[str] = None,
+                 student_neck: Optional[dict] = None,
+                 teacher_neck: Optional[dict] = None,
+                 part_head: Optional[dict] = None,
+                 loss_kd: Optional[dict] = None,
+                 loss_feat: Optional[dict] = None,
+                 paired_ratio: float = 1.0,
+                 paired_seed: int = 0,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if not 0. <= paired_ratio <= 1.:
+            raise ValueError(f'paired_ratio={paired_ratio} not in [0, 1]')
+        if part_head is None and loss_kd is None and loss_feat is None:
+            raise ValueError('PartKDDistiller needs at least one of '
+                             'part_head, loss_kd, loss_feat')
+        self.paired_ratio = float(paired_ratio)
+        self.paired_seed = int(paired_seed)
+        self.student = MODELS.build(build_model_cfg(student, 'student'))
+        self.teacher = MODELS.build(build_model_cfg(teacher, 'teacher'))
+        self.teacher_ckpt = teacher_ckpt
+        self._load_teacher(teacher_ckpt)
+        self._freeze_teacher()
+        num_classes = self._check_num_classes()
+
+        self.student_neck = MODELS.build(student_neck) if student_neck \
+            else None
+        self.teacher_neck = MODELS.build(teacher_neck) if teacher_neck \
+            else None
+        self.part_head = MODELS.build(part_head) if part_head else None
+        if self.part_head is not None:
+            self._check_part_modules(num_classes)
+        self.loss_kd = MODELS.build(loss_kd) if loss_kd else None
+        self.loss_feat = MODELS.build(loss_feat) if loss_feat else None
+        self.feat_proj = None
+        if self.loss_feat is not None:
+            c_s = self.student.cls_head.in_channels
+            c_t = self.teacher.cls_head.in_channels
+            self.feat_proj = nn.Linear(c_s, c_t)
+
+    # ------------------------------------------------------------- building
+    def _load_teacher(self, ckpt: Optional[str]) -> None:
+        if not ckpt:
+            raise ValueError(
+                'PartKDDistiller needs teacher_ckpt: train the teacher first '
+                '(python tools/train.py TEACHER_CONFIG) and pass its '
+                'checkpoint, e.g. teacher_ckpt="work_dirs/<teacher>/'
+                'best_acc_top1_epoch_N.pth"')
+        if not osp.isfile(ckpt):
+            raise FileNotFoundError(f'teacher checkpoint "{ckpt}" not found')
+        checkpoint = _load_checkpoint(ckpt, map_location='cpu')
+        state = checkpoint.get('state_dict', checkpoint)
+        state = {k[7:] if k.startswith('module.') else k: v
+                 for k, v in state.items()}
+        own = self.teacher.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        mismatched = [(k, tuple(state[k].shape), tuple(v.shape))
+                      for k, v in own.items()
+                      if k in state and state[k].shape != v.shape]
+        if missing or unexpected or mismatched:
+            hints = []
+            for k, got, want in mismatched:
+                if k.endswith('cls_head.fc.weight'):
+                    hints.append(f'the checkpoint has {got[0]} classes, the '
+                                 f'teacher config {want[0]}')
+                elif 'data_bn' in k or k.endswith('.A'):
+                    hints.append('the checkpoint was trained on another '
+                                 'layout / joint count / channel count')
+            detail = '; '.join(
+                [f'{len(missing)} missing keys (e.g. {missing[:3]})'] *
+                bool(missing) +
+                [f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]})']
+                * bool(unexpected) + [
+                    f'{len(mismatched)} shape mismatches (e.g. '
+                    f'{mismatched[:2]})'
+                ] * bool(mismatched))
+            raise ValueError(
+                f'teacher checkpoint "{ckpt}" does not fit the teacher '
+                f'config: {detail}. ' + ' '.join(dict.fromkeys(hints)))
+        self.teacher.load_state_dict(state)
+
+    def _freeze_teacher(self) -> None:
+        self.teacher.eval()
+        for param in self.teacher.parameters():
+            param.requires_grad_(False)
+
+    def _check_num_classes(self) -> int:
+        k_s = self.student.cls_head.num_classes
+        k_t = self.teacher.cls_head.num_classes
+        if k_s != k_t:
+            raise ValueError(f'the student has {k_s} classes and the teacher '
+                             f'{k_t}: they must be trained on the same '
+                             'classes')
+        return k_s
+
+    def _check_part_modules(self, num_classes: int) -> None:
+        s_neck = self.student_neck or getattr(self.student, 'neck', None)
+        if s_neck is None or self.teacher_neck is None:
+            raise ValueError('part_head needs teacher_neck and a student '
+                             'part neck (student_neck, or a student with '
+                             'a neck)')
+        if list(s_neck.part_names) != list(self.teacher_neck.part_names):
+            raise ValueError(
+                f'student parts {s_neck.part_names} and teacher parts '
+                f'{self.teacher_neck.part_names} differ: parts are what '
+                'matches a student to a teacher on another layout')
+        for neck, who in ((s_neck, 'student'), (self.teacher_neck,
+                                                'teacher')):
+            c = getattr(self, who).cls_head.in_channels
+            if neck.in_channels != c:
+                raise ValueError(f'{who}_neck.in_channels={neck.in_channels}'
+                                 f' but the {who} backbone gives {c}')
+        head = self.part_head
+        if head.num_classes != num_classes:
+            raise ValueError(f'part_head.num_classes={head.num_classes} but '
+                             f'the models have {num_classes} classes')
+        if head.num_parts != s_neck.num_parts:
+            raise ValueError(f'part_head.num_parts={head.num_parts} but the '
+                             f'necks pool {s_neck.num_parts} parts')
+        for neck in (s_neck, self.teacher_neck):
+            if neck.out_channels != head.embed_channels:
+                raise ValueError(
+                    f'part embeddings have {neck.out_channels} channels but '
+                    f'part_head.embed_channels={head.embed_channels}')
+
+    def init_weights(self) -> None:
+        """Initialise everything but the (loaded, frozen) teacher."""
+        for name, module in self.named_children():
+            if name != 'teacher' and hasattr(module, 'init_weights'):
+                module.init_weights()
+        self._is_init = True
+
+    def train(self, mode: bool = True) -> 'PartKDDistiller':
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    # -------------------------------------------------------------- forward
+    @property
+    def student_part_neck(self) -> nn.Module:
+        return self.student_neck or self.student.neck
+
+    def paired(self, data_samples: SampleList) -> torch.Tensor:
+        """``(N,)`` bool: samples whose high-quality twin the teacher sees."""
+        has_hq = torch.tensor(
+            ['hq_inputs' in ds for ds in data_samples], dtype=torch.bool)
+        if self.paired_ratio >= 1:
+            return has_hq
+        idx = torch.tensor(
+            [ds.metainfo.get('sample_idx', i)
+             for i, ds in enumerate(data_samples)])
+        return has_hq & paired_mask(idx, self.paired_ratio, self.paired_seed)
+
+    @torch.no_grad()
+    def teacher_forward(self, hq_inputs: torch.Tensor,
+                        data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Everything the losses need from the frozen teacher.
+
+        Args:
+            hq_inputs (torch.Tensor): ``(n, nc, M, T, V, C)``.
+            data_samples (list): The ``n`` matching data samples.
+
+        Returns:
+            dict: ``logits (n, K)``, ``feat (n, C_t)`` (global average
+            feature) and ``parts (n, P, C_t)`` (pooled, not projected).
+        """
+        feats, _ = self.teacher.extract_feat(hq_inputs)
+        out = dict(
+            logits=self.teacher.cls_head(feats),
+            feat=feats.mean(dim=(1, 3, 4)))
+        if self.teacher_neck is not None:
+            out['parts'] = self.teacher_neck.pool(feats)
+        return out
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Losses of one batch; see the class docstring."""
+        feats, _ = self.student.extract_feat(inputs)
+        logits = self.student.cls_head(feats)
+        losses = self.student.cls_head.loss_by_feat(logits, data_samples)
+
+        paired = self.paired(data_samples).to(inputs.device)
+        idx = paired.nonzero().squeeze(1)
+        labels = torch.stack([ds.gt_label for ds in data_samples
+                              ]).reshape(-1).to(inputs.device)
+        paired_samples = [data_samples[i] for i in idx.tolist()]
+        if paired_samples:
+            hq = torch.stack([ds.hq_inputs for ds in paired_samples
+                              ]).to(inputs.device, inputs.dtype)
+            teacher = self.teacher_forward(hq, paired_samples)
+        else:
+            teacher = None
+
+        if self.part_head is not None:
+            s_parts = self.student_part_neck(feats)
+            if teacher is not None:
+                t_parts = self.teacher_neck.embed(teacher['parts'].to(
+                    s_parts.dtype))
+            else:
+                t_parts = s_parts.new_zeros((0, ) + s_parts.shape[1:])
+            twin_index = torch.full_like(labels, -1)
+            twin_index[idx] = torch.arange(len(idx), device=labels.device)
+            losses.update(
+                self.part_head.loss(s_parts, labels, t_parts, labels[idx],
+                                    twin_index))
+        if self.loss_kd is not None:
+            losses['loss_kd'] = self.loss_kd(
+                logits[idx], teacher['logits'].to(logits.dtype)) \
+                if teacher is not None else logits.sum() * 0.
+        if self.loss_feat is not None:
+            if teacher is not None:
+                feat_s = self.feat_proj(feats.mean(dim=(1, 3, 4))[idx])
+                losses['loss_feat'] = self.loss_feat(
+                    feat_s, teacher['feat'].to(feat_s.dtype))
+            else:
+                losses['loss_feat'] = sum(
+                    p.sum() * 0. for p in self.feat_proj.parameters())
+        return losses
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: SampleList) -> SampleList:
+        """Predict with the student only."""
+        return self.student.predict(inputs, data_samples)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: OptSampleList = None,
+                mode: str = 'tensor',
+                **kwargs):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.student._forward(inputs, **kwargs)
+        raise RuntimeError(f'Invalid mode "{mode}". Only supports loss, '
+                           'predict and tensor mode')
+
+    def student_state_dict(self) -> Dict[str, torch.Tensor]:
+        """The student's weights, keyed for the plain student config."""
+        return self.student.state_dict()

@@ -1,0 +1,225 @@
+"""Action-specific part matrix, teacher memory bank and the part-level
+multi-sample contrastive loss (SPEC §4.3, §4.4)."""
+import os.path as osp
+from typing import Dict, Optional, Sequence, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+
+from mmaction.registry import MODELS
+from mmpartkd.models.utils import all_reduce_sum, gather_variable
+
+__all__ = ['PartContrastHead', 'load_part_matrix']
+
+PartMatrixSpec = Union[str, Sequence[Sequence[float]], np.ndarray]
+
+
+def load_part_matrix(spec: PartMatrixSpec, num_classes: int,
+                     num_parts: int) -> np.ndarray:
+    """Read a part matrix (a ``.npy`` path or nested lists) and check it.
+
+    Returns:
+        np.ndarray: ``(K, P)`` float32 with non-negative rows summing to 1.
+    """
+    if isinstance(spec, str):
+        if not osp.isfile(spec):
+            raise FileNotFoundError(
+                f'part matrix file "{spec}" not found; compute it with '
+                '`python tools/compute_part_matrix.py TEACHER_CONFIG '
+                'TEACHER_CKPT --out part_matrix.npy` or use '
+                'part_matrix="uniform"')
+        matrix = np.load(spec)
+        where = f'part matrix "{spec}"'
+    else:
+        matrix = np.asarray(spec, dtype=np.float32)
+        where = 'part matrix'
+    if matrix.shape != (num_classes, num_parts):
+        raise ValueError(f'{where} has shape {matrix.shape}, expected '
+                         f'({num_classes}, {num_parts}) = (classes, parts)')
+    if not np.isfinite(matrix).all() or (matrix < 0).any():
+        raise ValueError(f'{where} must be finite and non-negative')
+    if (matrix.sum(1) <= 0).any():
+        raise ValueError(f'{where} has a class whose row sums to 0')
+    return (matrix / matrix.sum(1, keepdims=True)).astype(np.float32)
+
+
+@MODELS.register_module()
+class PartContrastHead(BaseModule):
+    """Part-level multi-sample contrastive distillation head.
+
+    Anchors are the student's part embeddings of low-quality samples; the
+    candidates are the teacher's part embeddings of the high-quality samples
+    of the batch (gathered from every rank) **and** of a per-class FIFO
+    memory bank, so every anchor has positives of its class even when its own
+    high-quality twin is absent. Each anchor's per-part losses are weighted
+    by the action-specific part matrix row ``A[y_i]``.
+
+    Args:
+        num_classes (int): K.
+        num_parts (int): P.
+        embed_channels (int): D of the part embeddings.
+        loss (dict): The contrastive loss config
+            (:class:`MultiSamplePartContrastLoss`).
+        part_matrix (str | array): ``'uniform'`` (every part ``1/P``),
+            ``'learned'`` (a trainable matrix, rows ``softmax`` of logits,
+            regularised towards uniform), or the matrix itself: a ``.npy``
+            path (from ``tools/compute_part_matrix.py``) or nested lists
+            ``(K, P)``. Rows are normalised to sum to 1.
+        learned_reg (float): Weight of ``KL(A_k || uniform)`` for
+            ``'learned'`` (the entropy regulariser that keeps the learned
+            matrix from collapsing onto one part).
+        bank_size (int): Teacher embeddings kept per class (0: no bank).
+        gather (bool): Gather teacher embeddings from every rank under
+            ``torch.distributed``. Defaults to True.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 num_parts: int,
+                 embed_channels: int,
+                 loss: Dict = dict(type='MultiSamplePartContrastLoss'),
+                 part_matrix: PartMatrixSpec = 'uniform',
+                 learned_reg: float = 0.1,
+                 bank_size: int = 32,
+                 gather: bool = True,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_classes < 1 or num_parts < 1 or embed_channels < 1:
+            raise ValueError('num_classes, num_parts and embed_channels must '
+                             'be positive')
+        if bank_size < 0:
+            raise ValueError(f'bank_size={bank_size} must be >= 0')
+        self.num_classes = num_classes
+        self.num_parts = num_parts
+        self.embed_channels = embed_channels
+        self.loss_part = MODELS.build(loss)
+        self.gather = gather
+        self.learned_reg = float(learned_reg)
+        self.part_matrix_mode = part_matrix if isinstance(
+            part_matrix, str) and part_matrix in ('uniform',
+                                                  'learned') else 'fixed'
+        if self.part_matrix_mode == 'learned':
+            self.part_logits = nn.Parameter(
+                torch.zeros(num_classes, num_parts))
+        else:
+            matrix = np.full((num_classes, num_parts), 1. / num_parts,
+                             np.float32) if part_matrix == 'uniform' else \
+                load_part_matrix(part_matrix, num_classes, num_parts)
+            self.register_buffer('fixed_part_matrix',
+                                 torch.from_numpy(matrix))
+        self.bank_size = bank_size
+        if bank_size:
+            self.register_buffer(
+                'bank',
+                torch.zeros(num_classes, bank_size, num_parts,
+                            embed_channels))
+            self.register_buffer('bank_ptr',
+                                 torch.zeros(num_classes, dtype=torch.long))
+            self.register_buffer('bank_count',
+                                 torch.zeros(num_classes, dtype=torch.long))
+
+    @property
+    def part_matrix(self) -> torch.Tensor:
+        """The ``(K, P)`` matrix in use (rows sum to 1)."""
+        if self.part_matrix_mode == 'learned':
+            return F.softmax(self.part_logits, dim=1)
+        return self.fixed_part_matrix
+
+    def _check_labels(self, labels: torch.Tensor, what: str) -> None:
+        if labels.numel() and (labels.min() < 0 or
+                               labels.max() >= self.num_classes):
+            raise ValueError(
+                f'{what} labels must be in [0, {self.num_classes}), got '
+                f'{labels.min().item()}..{labels.max().item()}: the class '
+                'count of the data and of the distillation head differ')
+
+    def bank_candidates(self):
+        """Memory-bank entries as candidates: ``(K*S, P, D)``, labels and a
+        validity mask (False for slots never written)."""
+        K, S = self.num_classes, self.bank_size
+        labels = torch.arange(K, device=self.bank.device).repeat_interleave(S)
+        valid = (torch.arange(S, device=self.bank.device)[None] <
+                 self.bank_count[:, None]).reshape(-1)
+        return self.bank.reshape(K * S, self.num_parts,
+                                 self.embed_channels), labels, valid
+
+    @torch.no_grad()
+    def enqueue(self, embeds: torch.Tensor, labels: torch.Tensor) -> None:
+        """Write teacher embeddings ``(n, P, D)`` into their classes' FIFOs
+        (the newest ``bank_size`` of a class survive)."""
+        if not self.bank_size or embeds.shape[0] == 0:
+            return
+        embeds = embeds.detach().to(self.bank.dtype)
+        for k in labels.unique().tolist():
+            rows = embeds[labels == k][-self.bank_size:]
+            n = rows.shape[0]
+            slots = (self.bank_ptr[k] +
+                     torch.arange(n, device=rows.device)) % self.bank_size
+            self.bank[k, slots] = rows
+            self.bank_ptr[k] = (self.bank_ptr[k] + n) % self.bank_size
+            self.bank_count[k] = torch.clamp(
+                self.bank_count[k] + n, max=self.bank_size)
+
+    def loss(self, student_embeds: torch.Tensor, labels: torch.Tensor,
+             teacher_embeds: torch.Tensor, teacher_labels: torch.Tensor,
+             twin_index: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """The distillation losses of one batch.
+
+        Args:
+            student_embeds (torch.Tensor): ``(N, P, D)`` anchors (every
+                low-quality sample of this rank).
+            labels (torch.Tensor): ``(N,)``.
+            teacher_embeds (torch.Tensor): ``(Nt, P, D)`` teacher embeddings
+                of this rank's samples that have a high-quality twin.
+            teacher_labels (torch.Tensor): ``(Nt,)``.
+            twin_index (torch.Tensor): ``(N,)`` row of each anchor's twin in
+                ``teacher_embeds``, -1 when the sample has none.
+
+        Returns:
+            dict: ``loss_part_contrast`` (and ``loss_part_matrix`` for a
+            learned matrix).
+        """
+        self._check_labels(labels, 'student')
+        self._check_labels(teacher_labels, 'teacher')
+        if self.gather:
+            (teacher_embeds, teacher_labels), offset = gather_variable(
+                teacher_embeds, teacher_labels)
+            twin_index = torch.where(twin_index >= 0, twin_index + offset,
+                                     twin_index)
+        candidates, cand_labels = teacher_embeds, teacher_labels
+        cand_valid = torch.ones_like(cand_labels, dtype=torch.bool)
+        if self.bank_size:
+            bank, bank_labels, bank_valid = self.bank_candidates()
+            candidates = torch.cat([candidates, bank.to(candidates.dtype)])
+            cand_labels = torch.cat([cand_labels, bank_labels])
+            cand_valid = torch.cat([cand_valid, bank_valid])
+        # Normalise by the anchors with a positive on *all* ranks, scaled by
+        # the world size: DDP averages gradients, so the distributed gradient
+        # equals the single-process gradient of the same global batch.
+        has_pos = self.loss_part.positive_mask(labels, cand_labels,
+                                               cand_valid, twin_index).any(1)
+        world = all_reduce_sum(torch.ones((), device=labels.device))
+        num_anchors = all_reduce_sum(has_pos.sum().float())
+        avg_factor = num_anchors.clamp(min=1) / world
+        matrix = self.part_matrix
+        losses = dict(
+            loss_part_contrast=self.loss_part(
+                student_embeds,
+                candidates,
+                labels,
+                cand_labels,
+                part_weights=matrix[labels],
+                twin_index=twin_index,
+                teacher_valid=cand_valid,
+                avg_factor=avg_factor))
+        if self.part_matrix_mode == 'learned' and self.learned_reg:
+            rows = matrix[labels.unique()]
+            losses['loss_part_matrix'] = self.learned_reg * (
+                rows * (rows * self.num_parts).clamp(min=1e-12).log()).sum(
+                    1).mean()
+        self.enqueue(teacher_embeds, teacher_labels)
+        return losses
