@@ -1,1 +1,3 @@
-__all__ = []
+from .ikem_phase_switch_hook import IKEMPhaseSwitchHook
+
+__all__ = ['IKEMPhaseSwitchHook']

@@ -1,0 +1,200 @@
+"""Relational cross-modality knowledge distillation (IKEM, SPEC §5)."""
+import copy
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmengine.logging import print_log
+from mmengine.model import BaseModel
+from mmengine.runner.checkpoint import load_checkpoint
+from torch import nn
+
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType, OptConfigType
+from mmpartkd.datasets.transforms.modalities import IKEM_MODALITIES
+from ..ssl.contrastive import relational_kd_loss
+from ..ssl.feature_queue import FeatureQueue
+from ..ssl.multimodal_moco import mlp, pool_gcn_feature, select_modality
+
+__all__ = ['RelationalCMKD']
+
+_CONCAT = 'teacher_concat'
+
+
+@MODELS.register_module()
+class RelationalCMKD(BaseModel):
+    """Distil a frozen multi-modality teacher into student encoders.
+
+    Teacher: a :class:`MultiModalMoCo` (six modalities in IKEM) loaded from
+    ``teacher_ckpt``, frozen (``requires_grad=False``), always in eval mode
+    (dropout off, BN running statistics untouched) and run under
+    ``torch.no_grad()``. Its embedding of a sample is ``t =
+    normalize(cat_x z_x)`` with ``z_x`` the normalised query embedding of
+    modality ``x`` on view 0.
+
+    Student: one encoder (``backbone``) per student modality (joint,
+    motion, bone in IKEM) on view 1, with a head ``feat -> hidden -> D_T``
+    (``D_T = sum`` of the teacher's embedding dims; derived, no hidden
+    ``768 = 3 * 256 = 6 * 128``), output ``u_s`` normalised.
+
+    Loss (``loss_<s>`` per student modality, summed by mmengine): the mean
+    over teacher modalities ``x`` of :func:`relational_kd_loss` with logits
+    ``[u_s.t, u_s Q_T^T, (z_x Q_x^T) * (u_s Q_T^T)] / tau``, positives the
+    sample and the top-k neighbours of ``z_x`` in **modality x's own queue**
+    ``Q_x`` (upstream read the bone queue for angular velocity), negatives
+    the queue ``Q_T`` of past teacher embeddings. ``Q_x`` and ``Q_T`` are
+    aligned rows of one :class:`FeatureQueue` (gathered over ranks).
+
+    The student weights are ``encoders.<s>.*`` in the checkpoint, like a
+    :class:`MultiModalMoCo`'s, so the same linear-evaluation config
+    (``MultiModalRecognizerGCN(pretrained=...)``) evaluates both.
+
+    Inputs: ``(N, 2 views, M, T, V, C * K)`` with channel groups
+    ``input_modalities`` (the teacher's modalities must be among them).
+
+    Args:
+        teacher (dict): Teacher config (``MultiModalMoCo``).
+        backbone (dict): Student backbone config.
+        teacher_ckpt (str, optional): Teacher checkpoint (loaded strictly).
+        student_modalities (Sequence[str]): Student encoders.
+        input_modalities (Sequence[str]): Channel groups of the input.
+        in_channels (int): Channels per modality. Defaults to 3.
+        feat_dim (int): Output channels of the student backbone.
+        head_hidden_dim (int, optional): Student head hidden dim; defaults to
+            ``D_T`` (upstream 256 -> 768 -> 768).
+        queue_size (int): Entries of the teacher queues.
+        temperature (float): Softmax temperature.
+        topk (int): Neighbours mined per teacher modality.
+        context (bool): Use the context logits.
+        data_preprocessor (dict, optional): Defaults to
+            ``ActionDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation config (student side).
+    """
+
+    def __init__(self,
+                 teacher: ConfigType,
+                 backbone: ConfigType,
+                 teacher_ckpt: Optional[str] = None,
+                 student_modalities: Sequence[str] = ('joint', 'motion',
+                                                      'bone'),
+                 input_modalities: Sequence[str] = IKEM_MODALITIES,
+                 in_channels: int = 3,
+                 feat_dim: int = 64,
+                 head_hidden_dim: Optional[int] = None,
+                 queue_size: int = 32768,
+                 temperature: float = 0.07,
+                 topk: int = 1,
+                 context: bool = True,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.input_modalities = tuple(input_modalities)
+        self.student_modalities = tuple(student_modalities)
+        self.in_channels = in_channels
+        self.temperature = temperature
+        self.topk = topk
+        self.context = context
+
+        teacher = copy.deepcopy(teacher)
+        teacher['input_modalities'] = self.input_modalities
+        self.teacher = MODELS.build(teacher)
+        self.teacher_modalities = tuple(self.teacher.modalities)
+        for name, mods in (('student', self.student_modalities),
+                           ('teacher', self.teacher_modalities)):
+            missing = set(mods) - set(self.input_modalities)
+            if missing:
+                raise ValueError(f'{name} modalities {sorted(missing)} are '
+                                 f'not in input_modalities '
+                                 f'{self.input_modalities}')
+        if teacher_ckpt:
+            load_checkpoint(
+                self.teacher, teacher_ckpt, map_location='cpu', strict=True,
+                logger='current')
+            print_log(f'RelationalCMKD: teacher loaded from {teacher_ckpt}',
+                      logger='current')
+        # loaded (or deliberately random): never re-initialised by the runner
+        self.teacher._is_init = True
+        for p in self.teacher.parameters():
+            p.requires_grad = False
+        self.teacher.eval()
+
+        teacher_dims = dict(self.teacher.proj_dims)
+        self.teacher_dim = sum(teacher_dims.values())
+        self.encoders = nn.ModuleDict({
+            s: MODELS.build(copy.deepcopy(backbone))
+            for s in self.student_modalities
+        })
+        self.heads = nn.ModuleDict({
+            s: mlp(feat_dim, head_hidden_dim or self.teacher_dim,
+                   self.teacher_dim)
+            for s in self.student_modalities
+        })
+        self.queue = FeatureQueue({
+            **teacher_dims, _CONCAT: self.teacher_dim
+        }, queue_size)
+
+    def train(self, mode: bool = True) -> 'RelationalCMKD':
+        """Set the student's mode; the teacher always stays in eval."""
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    @torch.no_grad()
+    def teacher_embed(self, x: torch.Tensor
+                      ) -> (Dict[str, torch.Tensor], torch.Tensor):
+        """Teacher embeddings ``z_x`` per modality and ``t`` (normalised
+        concatenation) of one view ``(N, M, T, V, C * K)``."""
+        self.teacher.eval()
+        z = self.teacher.embed(x)
+        t = F.normalize(
+            torch.cat([z[m] for m in self.teacher_modalities], 1), dim=1)
+        return z, t
+
+    def student_embed(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Normalised student embeddings ``u_s`` ``(N, D_T)``."""
+        out = {}
+        for s in self.student_modalities:
+            feat = pool_gcn_feature(self.encoders[s](select_modality(
+                x, self.input_modalities, s, self.in_channels)))
+            out[s] = F.normalize(self.heads[s](feat), dim=1)
+        return out
+
+    def loss(self, inputs: torch.Tensor, data_samples=None) -> Dict:
+        if inputs.ndim != 6 or inputs.shape[1] < 2:
+            raise ValueError('RelationalCMKD needs inputs (N, 2 views, M, T, '
+                             f'V, C), got {tuple(inputs.shape)}')
+        z, t = self.teacher_embed(inputs[:, 0])
+        u = self.student_embed(inputs[:, 1])
+        queue_t = self.queue.get(_CONCAT)
+        queues = {x: self.queue.get(x) for x in self.teacher_modalities}
+        losses = {}
+        for s in self.student_modalities:
+            per_x = [
+                relational_kd_loss(u[s], t, queue_t, z[x], queues[x],
+                                   self.temperature, self.topk,
+                                   self.context).mean()
+                for x in self.teacher_modalities
+            ]
+            losses[f'loss_{s}'] = torch.stack(per_x).mean()
+        self.queue.enqueue({**z, _CONCAT: t})
+        return losses
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List] = None,
+                mode: str = 'tensor'):
+        """``'loss'``: distillation losses; ``'tensor'``: student
+        embeddings of view 0. Evaluate by linear evaluation."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'tensor':
+            x = inputs[:, 0] if inputs.ndim == 6 else inputs
+            return self.student_embed(x)
+        raise RuntimeError(
+            f'RelationalCMKD has no "{mode}" mode; evaluate the student by '
+            'linear evaluation (configs/ikem/*linear*)')

@@ -1,0 +1,289 @@
+"""Multi-modality MoCo with cross-modal positive mining and IKEM."""
+import copy
+from typing import Dict, List, Mapping, Optional, Sequence, Union
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from torch import nn
+
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType, OptConfigType
+from mmpartkd.datasets.transforms.modalities import IKEM_MODALITIES
+from .contrastive import cross_modal_loss, ikem_loss, info_nce
+from .feature_queue import FeatureQueue
+
+__all__ = ['MultiModalMoCo', 'mlp', 'pool_gcn_feature', 'select_modality']
+
+PHASES = ('independent', 'cross')
+
+
+def mlp(in_dim: int, hidden_dim: int, out_dim: int) -> nn.Sequential:
+    """``Linear -> ReLU -> Linear`` (MoCo v2 / IKEM heads)."""
+    return nn.Sequential(
+        nn.Linear(in_dim, hidden_dim), nn.ReLU(inplace=True),
+        nn.Linear(hidden_dim, out_dim))
+
+
+def pool_gcn_feature(x: torch.Tensor) -> torch.Tensor:
+    """Global average pool of a GCN feature ``(N, M, C, T, V)`` over time,
+    joints and persons -> ``(N, C)`` (as ``GCNHead``)."""
+    return x.mean(dim=(3, 4)).mean(dim=1)
+
+
+def select_modality(x: torch.Tensor, input_modalities: Sequence[str],
+                    modality: str, in_channels: int = 3) -> torch.Tensor:
+    """Channels of ``modality`` from a packed input ``(..., C * K)``."""
+    k = list(input_modalities).index(modality)
+    return x[..., k * in_channels:(k + 1) * in_channels]
+
+
+@MODELS.register_module()
+class MultiModalMoCo(BaseModel):
+    """Multi-modality MoCo v2 (SkeletonCLR per modality), CrosSCLR's
+    cross-modal positive mining and IKEM (SPEC §5).
+
+    One encoder (any mmaction2 GCN backbone built from ``backbone``) and
+    one projection MLP per modality, a momentum copy of both, and aligned
+    per-modality queues of momentum keys (:class:`FeatureQueue`).
+
+    * ``phase='independent'``: per modality, MoCo InfoNCE between the
+      query view and the momentum key of the other view against that
+      modality's queue (``loss_<m>``).
+    * ``phase='cross'`` (set by ``IKEMPhaseSwitchHook``): per modality
+      ``x``, the mean over the other modalities ``y`` of CrosSCLR's
+      cross-modal loss (``y``'s top-k neighbours as extra positives,
+      context logits ``l_x * l_y``) -> ``loss_<x>``; plus IKEM
+      (``loss_ikem_<x>``): the pooled feature of ``x`` through its own
+      MLP must match the normalised concatenation of all momentum keys of
+      the same sample against the concatenated queues.
+
+    All momentum encoders (and momentum projectors) are updated at every
+    step of both phases (upstream froze the joint, bone and rotation-axis
+    key encoders in phase 2 -- a defect). Only the query encoders, the
+    projectors and the IKEM heads receive gradients.
+
+    Inputs: ``(N, V_views, M, T, V, C * K)`` packed by
+    ``MultiView`` + ``GenSkeModalities``; view 0 is the query, view 1 the
+    key; channel group ``k`` is ``input_modalities[k]``.
+
+    Args:
+        backbone (dict): Backbone config, ``in_channels`` per modality.
+        modalities (Sequence[str]): Modalities with an encoder.
+        input_modalities (Sequence[str], optional): Channel groups of the
+            input, defaults to ``modalities``.
+        in_channels (int): Channels per modality. Defaults to 3.
+        feat_dim (int): Output channels of the backbone (pooled feature).
+        proj_dim (int | dict): Embedding dim, one for all or per modality.
+        proj_hidden_dim (int, optional): Projector hidden dim, defaults to
+            ``feat_dim`` (MoCo v2).
+        queue_size (int): Entries per queue (shared, queues are aligned).
+        momentum (float): Momentum of the key encoders.
+        temperature (float): Softmax temperature.
+        topk (int): Neighbours mined per other modality in phase 2.
+        context (bool): Use the context logits ``l_x * l_y``.
+        use_ikem (bool): Add the IKEM loss in phase 2.
+        ikem_dim (int, optional): Must equal the concatenated key dim
+            ``sum(proj_dim)``; derived when None (checked when given).
+        ikem_hidden_dim (int, optional): IKEM MLP hidden dim; defaults to
+            the concatenated key dim (upstream 256 -> 768 -> 768).
+        ikem_weight (float): Weight of the IKEM loss.
+        phase (str): Initial phase, ``'independent'`` or ``'cross'``.
+        data_preprocessor (dict, optional): Defaults to
+            ``ActionDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 modalities: Sequence[str] = IKEM_MODALITIES,
+                 input_modalities: Optional[Sequence[str]] = None,
+                 in_channels: int = 3,
+                 feat_dim: int = 64,
+                 proj_dim: Union[int, Mapping[str, int]] = 128,
+                 proj_hidden_dim: Optional[int] = None,
+                 queue_size: int = 32768,
+                 momentum: float = 0.999,
+                 temperature: float = 0.07,
+                 topk: int = 1,
+                 context: bool = True,
+                 use_ikem: bool = True,
+                 ikem_dim: Optional[int] = None,
+                 ikem_hidden_dim: Optional[int] = None,
+                 ikem_weight: float = 1.0,
+                 phase: str = 'independent',
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.modalities = tuple(modalities)
+        self.input_modalities = tuple(input_modalities or modalities)
+        missing = set(self.modalities) - set(self.input_modalities)
+        if missing:
+            raise ValueError(f'modalities {sorted(missing)} are not in '
+                             f'input_modalities {self.input_modalities}')
+        self.in_channels = in_channels
+        self.feat_dim = feat_dim
+        self.proj_dims = {
+            m: int(proj_dim[m] if isinstance(proj_dim, Mapping) else proj_dim)
+            for m in self.modalities
+        }
+        self.momentum = momentum
+        self.temperature = temperature
+        self.topk = topk
+        self.context = context
+        self.use_ikem = use_ikem and len(self.modalities) > 1
+        self.ikem_weight = ikem_weight
+
+        self.encoders = nn.ModuleDict(
+            {m: MODELS.build(copy.deepcopy(backbone))
+             for m in self.modalities})
+        hidden = proj_hidden_dim or feat_dim
+        self.projectors = nn.ModuleDict({
+            m: mlp(feat_dim, hidden, self.proj_dims[m])
+            for m in self.modalities
+        })
+        self.encoders_k = copy.deepcopy(self.encoders)
+        self.projectors_k = copy.deepcopy(self.projectors)
+        for p in list(self.encoders_k.parameters()) + list(
+                self.projectors_k.parameters()):
+            p.requires_grad = False
+
+        self.cat_dim = sum(self.proj_dims.values())
+        if self.use_ikem:
+            if ikem_dim is not None and ikem_dim != self.cat_dim:
+                raise ValueError(
+                    f'ikem_dim={ikem_dim} must equal the concatenated key '
+                    f'dim sum(proj_dim)={self.cat_dim}')
+            self.ikem_heads = nn.ModuleDict({
+                m: mlp(feat_dim, ikem_hidden_dim or self.cat_dim,
+                       self.cat_dim)
+                for m in self.modalities
+            })
+        self.queue = FeatureQueue(self.proj_dims, queue_size)
+        self.phase = 'independent'
+        self.set_phase(phase)
+
+    # ------------------------------------------------------------------
+    def init_weights(self) -> None:
+        """Initialise the query side, then copy it into the momentum side."""
+        super().init_weights()
+        self._copy_to_momentum()
+
+    @torch.no_grad()
+    def _copy_to_momentum(self) -> None:
+        for q, k in ((self.encoders, self.encoders_k),
+                     (self.projectors, self.projectors_k)):
+            for pq, pk in zip(q.parameters(), k.parameters()):
+                pk.data.copy_(pq.data)
+
+    def set_phase(self, phase: str) -> None:
+        """Switch between ``'independent'`` and ``'cross'`` training."""
+        if phase not in PHASES:
+            raise ValueError(f'phase must be one of {PHASES}, got {phase}')
+        self.phase = phase
+
+    @torch.no_grad()
+    def momentum_update(self) -> None:
+        """EMA update of every momentum encoder and projector."""
+        m = self.momentum
+        for q, k in ((self.encoders, self.encoders_k),
+                     (self.projectors, self.projectors_k)):
+            for pq, pk in zip(q.parameters(), k.parameters()):
+                pk.data.mul_(m).add_(pq.data, alpha=1. - m)
+
+    # ------------------------------------------------------------------
+    def _select(self, x: torch.Tensor, m: str) -> torch.Tensor:
+        return select_modality(x, self.input_modalities, m, self.in_channels)
+
+    def extract_feat(self, x: torch.Tensor,
+                     modalities: Optional[Sequence[str]] = None
+                     ) -> Dict[str, torch.Tensor]:
+        """Pooled query-encoder features ``(N, feat_dim)`` per modality of
+        one view ``x`` ``(N, M, T, V, C * K)``."""
+        return {
+            m: pool_gcn_feature(self.encoders[m](self._select(x, m)))
+            for m in (modalities or self.modalities)
+        }
+
+    def embed(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """L2-normalised query embeddings ``(N, proj_dim)`` per modality
+        (what a distillation teacher provides)."""
+        feats = self.extract_feat(x)
+        return {
+            m: F.normalize(self.projectors[m](f), dim=1)
+            for m, f in feats.items()
+        }
+
+    @torch.no_grad()
+    def _keys(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return {
+            m: F.normalize(
+                self.projectors_k[m](pool_gcn_feature(
+                    self.encoders_k[m](self._select(x, m)))),
+                dim=1)
+            for m in self.modalities
+        }
+
+    def loss(self, inputs: torch.Tensor, data_samples=None) -> Dict:
+        """Contrastive losses of one batch; updates momentum encoders and
+        queues. ``inputs``: ``(N, views >= 2, M, T, V, C * K)``."""
+        if inputs.ndim != 6 or inputs.shape[1] < 2:
+            raise ValueError('MultiModalMoCo needs inputs (N, 2 views, M, T, '
+                             f'V, C), got {tuple(inputs.shape)}; use '
+                             'MultiView(num_views=2) in the pipeline')
+        x_q, x_k = inputs[:, 0], inputs[:, 1]
+        feats = self.extract_feat(x_q)
+        q = {
+            m: F.normalize(self.projectors[m](f), dim=1)
+            for m, f in feats.items()
+        }
+        self.momentum_update()
+        k = self._keys(x_k)
+        queues = {m: self.queue.get(m) for m in self.modalities}
+        losses = {}
+        if self.phase == 'independent' or len(self.modalities) == 1:
+            for m in self.modalities:
+                losses[f'loss_{m}'] = info_nce(q[m], k[m], queues[m],
+                                               self.temperature)
+        else:
+            for x in self.modalities:
+                per_y = [
+                    cross_modal_loss(q[x], k[x], queues[x], q[y], queues[y],
+                                     self.temperature, self.topk,
+                                     self.context).mean()
+                    for y in self.modalities if y != x
+                ]
+                losses[f'loss_{x}'] = torch.stack(per_y).mean()
+            if self.use_ikem:
+                cat_k = F.normalize(
+                    torch.cat([k[m] for m in self.modalities], 1), dim=1)
+                cat_queue = F.normalize(
+                    torch.cat([queues[m] for m in self.modalities], 1), dim=1)
+                for x in self.modalities:
+                    u = F.normalize(self.ikem_heads[x](feats[x]), dim=1)
+                    losses[f'loss_ikem_{x}'] = self.ikem_weight * ikem_loss(
+                        u, cat_k, cat_queue, self.temperature)
+        self.queue.enqueue(k)
+        return losses
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List] = None,
+                mode: str = 'tensor'):
+        """``mode='loss'``: loss dict; ``'tensor'``: pooled query features
+        of view 0 per modality. There is no ``'predict'``: evaluate with
+        ``MultiModalRecognizerGCN`` (linear evaluation)."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'tensor':
+            x = inputs[:, 0] if inputs.ndim == 6 else inputs
+            return self.extract_feat(x)
+        raise RuntimeError(
+            f'MultiModalMoCo has no "{mode}" mode; train it without '
+            'validation and evaluate the encoders by linear evaluation '
+            '(configs/ikem/*linear*)')

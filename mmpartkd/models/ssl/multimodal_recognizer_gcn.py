@@ -1,0 +1,143 @@
+"""Per-modality GCN recognizer with logit averaging (linear evaluation)."""
+import copy
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmengine.model import BaseModel
+from torch import nn
+
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType, OptConfigType
+from .multimodal_moco import select_modality
+
+__all__ = ['MultiModalRecognizerGCN']
+
+
+@MODELS.register_module()
+class MultiModalRecognizerGCN(BaseModel):
+    """One backbone and one classification head per modality; the
+    prediction is the mean of the per-modality logits.
+
+    For linear evaluation (IKEM, SkeletonCLR protocol) the backbones are
+    loaded from a self-supervised checkpoint and frozen: ``pretrained``
+    gives every backbone ``init_cfg=dict(type='Pretrained',
+    checkpoint=pretrained, prefix=pretrained_prefix.format(modality=m))``
+    (``encoders.<m>.`` matches :class:`MultiModalMoCo` and
+    :class:`RelationalCMKD` checkpoints); with ``frozen=True`` the backbones
+    get no gradient and stay in eval mode (BN statistics untouched), so
+    only the heads' fc layers learn. Training sums the per-modality
+    cross-entropies (independent heads, ``loss_cls_<m>``); prediction
+    averages the raw logits over modalities, then ``GCNHead`` averages
+    clips.
+
+    Inputs: ``(N, num_clips, M, T, V, C * K)`` packed by
+    ``GenSkeModalities``; channel group ``k`` is ``input_modalities[k]``.
+
+    Args:
+        backbone (dict): Backbone config (one copy per modality).
+        cls_head (dict): Head config (one copy per modality), e.g.
+            ``GCNHead``.
+        modalities (Sequence[str]): Modalities used.
+        input_modalities (Sequence[str], optional): Channel groups of the
+            input; defaults to ``modalities``.
+        in_channels (int): Channels per modality. Defaults to 3.
+        pretrained (str, optional): Self-supervised checkpoint.
+        pretrained_prefix (str): Prefix template of each backbone's weights
+            in ``pretrained``.
+        frozen (bool): Freeze the backbones (linear evaluation).
+        data_preprocessor (dict, optional): Defaults to
+            ``ActionDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 cls_head: ConfigType,
+                 modalities: Sequence[str] = ('joint', ),
+                 input_modalities: Optional[Sequence[str]] = None,
+                 in_channels: int = 3,
+                 pretrained: Optional[str] = None,
+                 pretrained_prefix: str = 'encoders.{modality}.',
+                 frozen: bool = True,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.modalities = tuple(modalities)
+        self.input_modalities = tuple(input_modalities or modalities)
+        missing = set(self.modalities) - set(self.input_modalities)
+        if missing:
+            raise ValueError(f'modalities {sorted(missing)} are not in '
+                             f'input_modalities {self.input_modalities}')
+        self.in_channels = in_channels
+        self.frozen = frozen
+        backbones = {}
+        for m in self.modalities:
+            cfg = copy.deepcopy(backbone)
+            if pretrained:
+                cfg['init_cfg'] = dict(
+                    type='Pretrained',
+                    checkpoint=pretrained,
+                    prefix=pretrained_prefix.format(modality=m))
+            backbones[m] = MODELS.build(cfg)
+        self.backbones = nn.ModuleDict(backbones)
+        self.cls_heads = nn.ModuleDict(
+            {m: MODELS.build(copy.deepcopy(cls_head))
+             for m in self.modalities})
+        if frozen:
+            for p in self.backbones.parameters():
+                p.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'MultiModalRecognizerGCN':
+        """Keep frozen backbones in eval mode."""
+        super().train(mode)
+        if self.frozen:
+            self.backbones.eval()
+        return self
+
+    def extract_feat(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Backbone features ``(N * num_clips, M, C, T, V)`` per modality."""
+        x = inputs.reshape((-1, ) + inputs.shape[2:])
+        with torch.set_grad_enabled(torch.is_grad_enabled()
+                                    and not self.frozen):
+            return {
+                m: self.backbones[m](select_modality(x, self.input_modalities,
+                                                     m, self.in_channels))
+                for m in self.modalities
+            }
+
+    def loss(self, inputs: torch.Tensor, data_samples: List) -> Dict:
+        feats = self.extract_feat(inputs)
+        losses = {}
+        for m in self.modalities:
+            for key, value in self.cls_heads[m].loss(feats[m],
+                                                     data_samples).items():
+                losses[f'{key}_{m}'] = value
+        return losses
+
+    def predict(self, inputs: torch.Tensor, data_samples: List) -> List:
+        feats = self.extract_feat(inputs)
+        scores = torch.stack([
+            self.cls_heads[m](feats[m]) for m in self.modalities
+        ]).mean(0)
+        return self.cls_heads[self.modalities[0]].predict_by_feat(
+            scores, data_samples)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            feats = self.extract_feat(inputs)
+            return torch.stack([
+                self.cls_heads[m](feats[m]) for m in self.modalities
+            ]).mean(0)
+        raise RuntimeError(f'Invalid mode "{mode}"')
