@@ -84,19 +84,34 @@ def _register_checkpoint_loader() -> None:
         prefixes='', loader=load_local_checkpoint, force=True)
 
 
+def _silence_unactionable_warnings() -> None:
+    # mmengine re-imports (importlib.reload) the deprecated pkg_resources each
+    # time it resolves a `mmaction::` config; mmcv-lite warns that the CUDA
+    # ops of full mmcv are absent. Neither is actionable for a user.
+    warnings.filterwarnings(
+        'ignore', message='pkg_resources is deprecated', category=UserWarning)
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
 def apply_compat() -> None:
     """Apply every fix once (idempotent)."""
     global _APPLIED
     if _APPLIED:
         return
     _install_drn_stub()
+    _silence_unactionable_warnings()
     with warnings.catch_warnings():
         # mmengine imports the deprecated ``pkg_resources`` and mmaction2
         # imports modules that warn about optional packages; neither is
         # actionable for a user of mmpartkd.
-        warnings.filterwarnings('ignore', message='.*pkg_resources.*')
         warnings.filterwarnings('ignore', category=DeprecationWarning)
-        warnings.filterwarnings('ignore', message='.*mmcv-lite.*')
+        # mmengine imports pkg_resources lazily when a config inherits a
+        # `mmaction::` base; importing it here, silenced, keeps that quiet.
+        try:
+            import pkg_resources  # noqa: F401
+        except ImportError:  # setuptools >= 82: `mmaction::` bases fail
+            pass
         import mmaction.models  # noqa: F401  (registers stock models)
         import mmaction.datasets  # noqa: F401
         import mmaction.evaluation  # noqa: F401

@@ -1,0 +1,11 @@
+from .builders import (build_eval_dataloader, init_recognizer,
+                       innermost_dataset_cfg, load_config)
+from .part_matrix import (extract_part_features, normalize_part_matrix,
+                          plot_part_matrix, probe_part_accuracy,
+                          save_part_matrix)
+
+__all__ = [
+    'load_config', 'init_recognizer', 'build_eval_dataloader',
+    'innermost_dataset_cfg',     'extract_part_features', 'probe_part_accuracy', 'normalize_part_matrix',
+    'plot_part_matrix', 'save_part_matrix'
+]

@@ -1,0 +1,52 @@
+"""Small builders for tests and benchmarks: tiny GCN recognizers and
+packed distillation batches (no files needed)."""
+from typing import List, Tuple
+
+import torch
+from mmaction.structures import ActionDataSample
+
+__all__ = ['tiny_gcn_cfg', 'make_distill_batch']
+
+
+def tiny_gcn_cfg(layout: str = 'nturgb+d', num_classes: int = 4,
+                 base_channels: int = 4, in_channels: int = 3,
+                 recognizer: str = 'RecognizerGCN') -> dict:
+    """A 3-block ST-GCN recognizer config; the backbone outputs
+    ``2 * base_channels`` channels."""
+    return dict(
+        type=recognizer,
+        backbone=dict(
+            type='STGCN',
+            in_channels=in_channels,
+            base_channels=base_channels,
+            num_stages=3,
+            inflate_stages=[3],
+            down_stages=[3],
+            graph_cfg=dict(layout=layout, mode='stgcn_spatial')),
+        cls_head=dict(
+            type='GCNHead',
+            num_classes=num_classes,
+            in_channels=2 * base_channels))
+
+
+def make_distill_batch(labels: List[int], num_joints: int = 25,
+                       hq_num_joints: int = None, frames: int = 8,
+                       channels: int = 3, seed: int = 0,
+                       with_hq: bool = True
+                       ) -> Tuple[torch.Tensor, List[ActionDataSample]]:
+    """Random inputs ``(N, 1, 1, T, V, C)`` and data samples carrying
+    ``hq_inputs`` ``(1, 1, T, V', C)``, labels and ``sample_idx``."""
+    g = torch.Generator().manual_seed(seed)
+    hq_num_joints = hq_num_joints or num_joints
+    inputs = torch.randn(len(labels), 1, 1, frames, num_joints, channels,
+                         generator=g)
+    samples = []
+    for i, label in enumerate(labels):
+        ds = ActionDataSample().set_gt_label(label)
+        ds.set_metainfo(dict(sample_idx=i, frame_dir=f's{i}'))
+        if with_hq:
+            ds.set_field(
+                torch.randn(1, 1, frames, hq_num_joints, channels,
+                            generator=g), 'hq_inputs')
+        samples.append(ds)
+    return inputs, samples

@@ -1,0 +1,205 @@
+import numpy as np
+import pytest
+
+from mmaction.registry import TRANSFORMS
+from mmpartkd.datasets.transforms import (ConvertLayout, CopyHighQuality,
+                                          FrameDrop, JointJitter,
+                                          PartOcclusion, ProjectTo2D,
+                                          RandomJointDrop, TemporalOcclusion)
+from mmpartkd.structures import get_layout
+
+
+def sample(M=2, T=40, V=25, C=3, score=False, name='S001', seed=0):
+    rng = np.random.default_rng(seed)
+    res = dict(keypoint=rng.normal(size=(M, T, V, C)).astype(np.float32) + 2,
+               frame_dir=name, total_frames=T)
+    if score:
+        res['keypoint_score'] = np.ones((M, T, V), np.float32)
+    return res
+
+
+def missing(res):
+    return (res['keypoint'] == 0).all(-1)
+
+
+def test_registered_with_repr():
+    for name in ('RandomJointDrop', 'PartOcclusion', 'TemporalOcclusion',
+                 'JointJitter', 'FrameDrop', 'ConvertLayout', 'ProjectTo2D',
+                 'CopyHighQuality', 'PackDistillInputs'):
+        assert TRANSFORMS.get(name) is not None
+    t = TRANSFORMS.build(dict(type='RandomJointDrop', drop_prob=0.3))
+    assert repr(t).startswith('RandomJointDrop(drop_prob=0.3')
+
+
+def test_joint_drop_rate_and_scores():
+    res = RandomJointDrop(drop_prob=0.6)(sample(T=200, score=True))
+    rate = missing(res).mean()
+    assert abs(rate - 0.6) < 0.02
+    np.testing.assert_array_equal(res['keypoint_score'] == 0, missing(res))
+
+
+def test_test_mode_is_reproducible_per_sample_and_ignores_global_seed():
+    t = RandomJointDrop(drop_prob=0.5, test_mode=True, seed=1)
+    np.random.seed(255)
+    a = missing(t(sample(name='A')))
+    np.random.seed(7)
+    a2 = missing(t(sample(name='A')))
+    b = missing(t(sample(name='B')))
+    np.testing.assert_array_equal(a, a2)
+    assert (a != b).mean() > 0.3
+    other_seed = missing(
+        RandomJointDrop(drop_prob=0.5, test_mode=True, seed=2)(
+            sample(name='A')))
+    assert (a != other_seed).mean() > 0.3
+
+
+def test_train_mode_changes_every_call_but_follows_global_seed():
+    t = RandomJointDrop(drop_prob=0.5)
+    np.random.seed(0)
+    a, b = missing(t(sample())), missing(t(sample()))
+    np.random.seed(0)
+    a2 = missing(t(sample()))
+    assert (a != b).any()
+    np.testing.assert_array_equal(a, a2)
+
+
+def test_skd_mean_imputation_by_hand():
+    kp = np.arange(1, 8, dtype=np.float32).reshape(1, 7, 1, 1) * \
+        np.ones((1, 1, 1, 3), np.float32)
+    res = dict(keypoint=kp.copy(), frame_dir='x')
+    t = RandomJointDrop(drop_prob=0.5, impute_window=1, test_mode=True)
+    drop = t._rng(dict(res)).random()  # p draw
+    del drop
+    out = t(dict(res))
+    value = out['keypoint'][0, :, 0, 0]
+    # recompute the same mask to know which frames were dropped
+    rng = t._rng(dict(res))
+    rng.random()
+    dropped = rng.random((1, 7, 1))[0, :, 0] < 0.5
+    for i in range(7):
+        if not dropped[i]:
+            assert value[i] == i + 1
+        else:
+            neigh = [j + 1 for j in range(max(0, i - 1), min(7, i + 2))
+                     if not dropped[j]]
+            expected = np.mean(neigh) if neigh else 0.
+            assert value[i] == pytest.approx(expected)
+
+
+def test_part_occlusion_exact_joints():
+    layout = get_layout('nturgb+d')
+    res = PartOcclusion(parts=['left_arm'])(sample())
+    occluded = missing(res).all(axis=(0, 1))
+    assert np.flatnonzero(occluded).tolist() == sorted(
+        layout.parts['left_arm'])
+    res = PartOcclusion(parts=['left_leg', 'right_leg', [7, 11]],
+                        num_parts=1, test_mode=True)(sample(name='q'))
+    n = missing(res).all(axis=(0, 1)).sum()
+    assert n in (2, 4)
+    with pytest.raises(ValueError, match='has no part "tail"'):
+        PartOcclusion(parts=['tail'])
+    with pytest.raises(ValueError, match='25 joints'):
+        PartOcclusion(parts=[[30]])
+    with pytest.raises(ValueError, match='20 joints'):
+        PartOcclusion(parts=['head'])(sample(V=20))
+
+
+def test_temporal_occlusion_centred_block():
+    res = TemporalOcclusion(length=10, center=0.5)(sample(T=100))
+    frames = np.flatnonzero(missing(res).all(axis=(0, 2)))
+    assert frames.tolist() == list(range(45, 55))
+
+
+def test_jitter_magnitude_scales_with_bbox():
+    clean = sample(M=1, T=400)
+    res = JointJitter(sigma=0.05, scale='frame')(dict(clean,
+                                                      keypoint=clean[
+                                                          'keypoint'].copy()))
+    offset = np.linalg.norm(res['keypoint'] - clean['keypoint'], axis=-1)
+    diag = JointJitter.bbox_diagonal(clean['keypoint'],
+                                     np.ones((1, 400, 25), bool), 'frame')
+    ratio = offset / diag[..., None]
+    # |N(0, s)| has mean s * sqrt(2 / pi)
+    assert ratio.mean() == pytest.approx(0.05 * np.sqrt(2 / np.pi), rel=0.05)
+    # missing joints stay missing
+    kp = clean['keypoint'].copy()
+    kp[0, :, 3] = 0
+    out = JointJitter(sigma=0.05)(dict(clean, keypoint=kp))
+    assert (out['keypoint'][0, :, 3] == 0).all()
+
+
+def test_bbox_diagonal_by_hand():
+    kp = np.zeros((1, 1, 3, 2), np.float32)
+    kp[0, 0, 0] = [0, 0]
+    kp[0, 0, 1] = [3, 4]
+    kp[0, 0, 2] = [100, 100]  # not present
+    present = np.array([[[True, True, False]]])
+    assert JointJitter.bbox_diagonal(kp, present, 'frame')[0, 0] == 5
+
+
+def test_frame_drop_modes():
+    kp = np.arange(10, dtype=np.float32).reshape(1, 10, 1, 1) + 1
+    base = dict(keypoint=kp, frame_dir='f', total_frames=10)
+    out = FrameDrop(mode='uniform', factor=3, fill=None)(dict(base))
+    assert out['total_frames'] in (3, 4)
+    assert np.all(np.diff(out['keypoint'][0, :, 0, 0]) == 3)
+    out = FrameDrop(mode='uniform', factor=2, fill='nearest')(dict(base))
+    v = out['keypoint'][0, :, 0, 0]
+    assert v.shape == (10, ) and len(np.unique(v)) == 5
+    out = FrameDrop(mode='uniform', factor=2, fill='linear')(dict(base))
+    np.testing.assert_allclose(out['keypoint'][0, 1:-1, 0, 0],
+                               kp[0, 1:-1, 0, 0])
+    out = FrameDrop(mode='block', ratio=0.3, fill='zero')(dict(base))
+    zero = out['keypoint'][0, :, 0, 0] == 0
+    assert zero.sum() == 3 and np.ptp(np.flatnonzero(zero)) == 2
+    out = FrameDrop(mode='random', ratio=0.5, fill=None)(dict(base))
+    assert 1 <= out['total_frames'] <= 10
+
+
+def test_convert_layout():
+    res = sample(V=25)
+    out = ConvertLayout('nturgb+d', 'kinect_v1')(dict(res))
+    assert out['keypoint'].shape[2] == 20 and out['layout'] == 'kinect_v1'
+    np.testing.assert_array_equal(out['keypoint'][:, :, 2],
+                                  res['keypoint'][:, :, 20])
+    back = ConvertLayout('kinect_v1', 'nturgb+d')(dict(out))
+    assert back['keypoint'].shape[2] == 25
+    assert missing(back)[:, :, [2, 21, 22, 23, 24]].all()
+    penn = sample(V=13, C=2, score=True)
+    coco = ConvertLayout('penn', 'coco')(dict(penn))
+    assert (coco['keypoint_score'][:, :, 1:5] == 0).all()
+    assert (coco['keypoint_score'][:, :, [0, 5]] == 1).all()
+    with pytest.raises(ValueError, match='layout expects 25'):
+        ConvertLayout('nturgb+d', 'kinect_v1')(sample(V=20))
+
+
+def test_project_to_2d():
+    res = sample(C=3)
+    out = ProjectTo2D()(dict(res))
+    np.testing.assert_array_equal(out['keypoint'], res['keypoint'][..., :2])
+    out = ProjectTo2D('perspective', focal=2.)(dict(res))
+    np.testing.assert_allclose(
+        out['keypoint'], 2 * res['keypoint'][..., :2] /
+        res['keypoint'][..., 2:], rtol=1e-5)
+
+
+@pytest.mark.parametrize('transform', [
+    RandomJointDrop(), PartOcclusion(parts=['head']), TemporalOcclusion(),
+    JointJitter(), FrameDrop(), CopyHighQuality()
+])
+def test_bad_input_is_named(transform):
+    bad = sample()
+    bad['keypoint'][0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match='NaN'):
+        transform(bad)
+    with pytest.raises(ValueError, match='empty skeleton sequence'):
+        transform(dict(keypoint=np.zeros((1, 0, 25, 3), np.float32),
+                       frame_dir='e'))
+
+
+def test_copy_high_quality_is_untouched_by_corruption():
+    res = CopyHighQuality()(sample(score=True))
+    res = RandomJointDrop(drop_prob=0.9)(res)
+    assert missing(res).mean() > 0.8
+    assert not (res['hq_keypoint'] == 0).all(-1).any()
+    assert (res['hq_keypoint_score'] == 1).all()
