@@ -33,3 +33,8 @@ def synthetic_ann_file(tmp_path_factory) -> str:
         generate_synthetic_dataset(
             num_subjects=8, samples_per_class=1, num_frames=(24, 32)), path)
     return path
+
+
+def pytest_configure(config):
+    from mmaction.utils import register_all_modules
+    register_all_modules(init_default_scope=True)

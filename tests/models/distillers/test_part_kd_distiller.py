@@ -1,0 +1,163 @@
+import copy
+
+import pytest
+import torch
+
+from mmaction.registry import MODELS
+from mmpartkd.models.distillers import paired_mask
+from mmpartkd.testing import make_distill_batch, tiny_gcn_cfg
+
+
+def save_teacher(path, layout='nturgb+d', num_classes=4, seed=0):
+    torch.manual_seed(seed)
+    teacher = MODELS.build(tiny_gcn_cfg(layout, num_classes))
+    torch.save(dict(state_dict=teacher.state_dict(), meta=dict()), path)
+    return teacher
+
+
+def distiller_cfg(ckpt, student_layout='nturgb+d', teacher_layout='nturgb+d',
+                  **kw):
+    cfg = dict(
+        type='PartKDDistiller',
+        student=tiny_gcn_cfg(student_layout),
+        teacher=tiny_gcn_cfg(teacher_layout),
+        teacher_ckpt=ckpt,
+        student_neck=dict(type='PartPoolNeck', in_channels=8,
+                          layout=student_layout, out_channels=4,
+                          hidden_channels=8),
+        teacher_neck=dict(type='PartPoolNeck', in_channels=8,
+                          layout=teacher_layout, out_channels=4,
+                          hidden_channels=8),
+        part_head=dict(type='PartContrastHead', num_classes=4, num_parts=6,
+                       embed_channels=4, bank_size=4),
+        loss_kd=dict(type='LogitKDLoss'),
+        loss_feat=dict(type='FeatureKDLoss'))
+    cfg.update(kw)
+    return cfg
+
+
+@pytest.fixture
+def teacher_ckpt(tmp_path):
+    path = str(tmp_path / 'teacher.pth')
+    save_teacher(path)
+    return path
+
+
+def test_losses_and_gradients_reach_only_the_student(teacher_ckpt):
+    model = MODELS.build(distiller_cfg(teacher_ckpt))
+    model.init_weights()
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2, 3, 0, 1])
+    losses = model(x, samples, mode='loss')
+    assert {'loss_cls', 'loss_part_contrast', 'loss_kd',
+            'loss_feat'} <= set(losses)
+    total = sum(v for k, v in losses.items() if k.startswith('loss'))
+    total.backward()
+    for name, p in model.teacher.named_parameters():
+        assert p.grad is None and not p.requires_grad, name
+    for name, p in model.student.named_parameters():
+        assert p.grad is not None, name
+    assert any(p.grad is not None for p in model.student_neck.parameters())
+    assert any(p.grad is not None for p in model.teacher_neck.parameters())
+
+
+def test_teacher_frozen_in_train_mode_and_not_reinitialised(teacher_ckpt):
+    reference = torch.load(teacher_ckpt)['state_dict']
+    model = MODELS.build(distiller_cfg(teacher_ckpt))
+    model.init_weights()  # must not touch the loaded teacher
+    model.train()
+    assert not model.teacher.training and model.student.training
+    for k, v in model.teacher.state_dict().items():
+        torch.testing.assert_close(v, reference[k])
+    x, samples = make_distill_batch([0, 1, 2, 3])
+    hq = torch.stack([s.hq_inputs for s in samples])
+    a = model.teacher_forward(hq, samples)
+    model(x, samples, mode='loss')  # a training step's forward
+    b = model.teacher_forward(hq, samples)
+    for k in a:
+        torch.testing.assert_close(a[k], b[k])
+    for k, v in model.teacher.state_dict().items():
+        torch.testing.assert_close(v, reference[k])  # BN stats unchanged
+
+
+def test_predict_and_tensor_use_the_student_only(teacher_ckpt):
+    model = MODELS.build(distiller_cfg(teacher_ckpt)).eval()
+    x, samples = make_distill_batch([0, 1])
+    preds = model(x, copy.deepcopy(samples), mode='predict')
+    ref = model.student.predict(x, copy.deepcopy(samples))
+    torch.testing.assert_close(preds[0].pred_score, ref[0].pred_score)
+    torch.testing.assert_close(model(x, mode='tensor'),
+                               model.student(x, mode='tensor'))
+    plain = MODELS.build(tiny_gcn_cfg()).eval()
+    plain.load_state_dict(model.student_state_dict())
+    torch.testing.assert_close(plain(x, mode='tensor'),
+                               model(x, mode='tensor'))
+
+
+def test_heterogeneous_layouts(tmp_path):
+    ckpt = str(tmp_path / 't.pth')
+    save_teacher(ckpt, layout='nturgb+d')
+    model = MODELS.build(
+        distiller_cfg(ckpt, student_layout='kinect_v1',
+                      teacher_layout='nturgb+d', loss_feat=None))
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2], num_joints=20,
+                                    hq_num_joints=25)
+    losses = model(x, samples, mode='loss')
+    assert torch.isfinite(losses['loss_part_contrast'])
+    losses['loss_part_contrast'].backward()
+
+
+def test_paired_ratio(teacher_ckpt):
+    idx = torch.arange(10000)
+    for ratio in (0., 0.1, 0.5, 1.):
+        frac = paired_mask(idx, ratio).float().mean().item()
+        assert frac == pytest.approx(ratio, abs=0.02)
+    # a fixed property of the sample
+    assert torch.equal(paired_mask(idx, 0.5), paired_mask(idx, 0.5))
+    model = MODELS.build(distiller_cfg(teacher_ckpt, paired_ratio=0.))
+    model.train()
+    calls = []
+    original = model.teacher_forward
+    model.teacher_forward = lambda hq, s: calls.append(len(s)) or original(
+        hq, s)
+    x, samples = make_distill_batch([0, 1, 2, 3])
+    losses = model(x, samples, mode='loss')
+    assert calls == []  # no twin is shown to the teacher
+    assert losses['loss_part_contrast'].item() == 0.  # empty bank
+    model.paired_ratio = 0.5
+    model(x, samples, mode='loss')
+    assert calls == [int(paired_mask(torch.arange(4), 0.5).sum())]
+
+
+def test_build_time_errors(tmp_path, teacher_ckpt):
+    with pytest.raises(ValueError, match='needs teacher_ckpt'):
+        MODELS.build(distiller_cfg(None))
+    with pytest.raises(FileNotFoundError, match='not found'):
+        MODELS.build(distiller_cfg(str(tmp_path / 'missing.pth')))
+    other = str(tmp_path / 'k7.pth')
+    save_teacher(other, num_classes=7)
+    with pytest.raises(ValueError, match='7 classes'):
+        MODELS.build(distiller_cfg(other))
+    kinect = str(tmp_path / 'kinect.pth')
+    save_teacher(kinect, layout='kinect_v1')
+    with pytest.raises(ValueError, match='layout'):
+        MODELS.build(distiller_cfg(kinect))
+    with pytest.raises(ValueError, match='paired_ratio'):
+        MODELS.build(distiller_cfg(teacher_ckpt, paired_ratio=1.5))
+    bad_neck = distiller_cfg(teacher_ckpt)
+    bad_neck['teacher_neck']['part_names'] = ['head', 'torso']
+    with pytest.raises(ValueError, match='parts'):
+        MODELS.build(bad_neck)
+    bad_parts = distiller_cfg(teacher_ckpt)
+    bad_parts['student_neck']['parts'] = dict(arm=[30])
+    with pytest.raises(ValueError, match='names joints'):
+        MODELS.build(bad_parts)
+    bad_head = distiller_cfg(teacher_ckpt)
+    bad_head['part_head']['num_classes'] = 5
+    with pytest.raises(ValueError, match='num_classes=5'):
+        MODELS.build(bad_head)
+    student_k = distiller_cfg(teacher_ckpt)
+    student_k['student']['cls_head']['num_classes'] = 5
+    with pytest.raises(ValueError, match='student has 5 classes'):
+        MODELS.build(student_k)

@@ -1,0 +1,119 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mmaction.registry import MODELS
+from mmpartkd.models.heads import PartContrastHead
+from mmpartkd.models.losses import MultiSamplePartContrastLoss
+
+
+def unit(*shape, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return F.normalize(torch.randn(*shape, generator=g), dim=-1)
+
+
+def head(**kw):
+    kw.setdefault('loss', dict(type='MultiSamplePartContrastLoss',
+                               temperature=0.5))
+    return PartContrastHead(num_classes=3, num_parts=2, embed_channels=4,
+                            **kw)
+
+
+def test_registered():
+    assert MODELS.get('PartContrastHead') is PartContrastHead
+
+
+def test_bank_fifo_and_wrap_around():
+    h = head(bank_size=2)
+    e = unit(5, 2, 4)
+    h.enqueue(e[:3], torch.tensor([0, 0, 0]))  # 3 rows into 2 slots
+    assert h.bank_count.tolist() == [2, 0, 0]
+    # the newest two survive
+    kept = {tuple(r.flatten().tolist()) for r in h.bank[0]}
+    assert kept == {tuple(e[i].flatten().tolist()) for i in (1, 2)}
+    h.enqueue(e[3:4], torch.tensor([0]))  # overwrites the oldest (e[1])
+    kept = {tuple(r.flatten().tolist()) for r in h.bank[0]}
+    assert kept == {tuple(e[i].flatten().tolist()) for i in (2, 3)}
+    cand, labels, valid = h.bank_candidates()
+    assert labels.tolist() == [0, 0, 1, 1, 2, 2]
+    assert valid.tolist() == [True, True, False, False, False, False]
+
+
+def test_loss_equals_plain_loss_on_batch_plus_bank():
+    h = head(bank_size=2)
+    s, t = unit(4, 2, 4, seed=1), unit(2, 2, 4, seed=2)
+    y = torch.tensor([0, 1, 2, 0])
+    bank_rows, bank_y = unit(2, 2, 4, seed=3), torch.tensor([2, 2])
+    h.enqueue(bank_rows, bank_y)
+    twin = torch.tensor([0, 1, -1, -1])
+    out = h.loss(s, y, t, y[:2], twin)['loss_part_contrast']
+    # class 2's anchor (no twin) has only bank positives; class 0's second
+    # anchor has the first anchor's twin as positive
+    plain = MultiSamplePartContrastLoss(temperature=0.5)(
+        s, torch.cat([t, bank_rows]), y, torch.cat([y[:2], bank_y]))
+    assert out.item() == pytest.approx(plain.item(), rel=1e-6)
+    # after the step the batch's teacher rows are in the bank
+    assert h.bank_count.tolist() == [1, 1, 2]
+
+
+def test_sample_with_only_bank_positives_by_hand():
+    h = head(bank_size=1, loss=dict(type='MultiSamplePartContrastLoss',
+                                    temperature=1.0))
+    bank = torch.tensor([[[1., 0, 0, 0], [0, 1., 0, 0]]])
+    h.enqueue(bank, torch.tensor([1]))
+    s = torch.tensor([[[1., 0, 0, 0], [1., 0, 0, 0]]])
+    t = torch.tensor([[[0., 0, 1, 0], [0., 0, 1, 0]]])  # another class
+    out = h.loss(s, torch.tensor([1]), t, torch.tensor([0]),
+                 torch.tensor([-1]))['loss_part_contrast']
+    e = np.exp
+    part0 = -np.log(e(1) / (e(1) + e(0)))  # bank sim 1, batch sim 0
+    part1 = -np.log(e(0) / (e(0) + e(0)))  # bank sim 0, batch sim 0
+    assert out.item() == pytest.approx((part0 + part1) / 2, rel=1e-6)
+
+
+def test_part_matrix_rows_weight_the_parts(tmp_path):
+    s, t = unit(2, 2, 4, seed=4), unit(2, 2, 4, seed=5)
+    y = torch.tensor([0, 1])
+    twin = torch.tensor([0, 1])
+    matrix = np.array([[3., 1.], [0., 2.], [1., 1.]])
+    path = str(tmp_path / 'A.npy')
+    np.save(path, matrix)
+    h = head(bank_size=0, part_matrix=path)
+    torch.testing.assert_close(
+        h.part_matrix, torch.tensor([[.75, .25], [0., 1.], [.5, .5]]))
+    out = h.loss(s, y, t, y, twin)['loss_part_contrast']
+    loss = MultiSamplePartContrastLoss(temperature=0.5)
+    expected = loss(s, t, y, y, part_weights=torch.tensor([[.75, .25],
+                                                           [0., 1.]]))
+    assert out.item() == pytest.approx(expected.item(), rel=1e-6)
+    uniform = head(bank_size=0, part_matrix='uniform')
+    assert uniform.loss(s, y, t, y, twin)['loss_part_contrast'].item() == \
+        pytest.approx(loss(s, t, y, y).item(), rel=1e-6)
+
+
+def test_learned_matrix_gets_gradients_and_regulariser():
+    h = head(bank_size=0, part_matrix='learned', learned_reg=0.5)
+    s = unit(3, 2, 4, seed=6).requires_grad_(True)
+    t = unit(3, 2, 4, seed=7)
+    y = torch.tensor([0, 1, 2])
+    losses = h.loss(s, y, t, y, torch.arange(3))
+    assert losses['loss_part_matrix'].item() == pytest.approx(0, abs=1e-6)
+    sum(losses.values()).backward()
+    assert h.part_logits.grad.abs().sum() > 0
+
+
+def test_bad_configs_and_labels(tmp_path):
+    with pytest.raises(FileNotFoundError, match='compute_part_matrix'):
+        head(part_matrix=str(tmp_path / 'none.npy'))
+    with pytest.raises(ValueError, match=r'expected \(3, 2\)'):
+        head(part_matrix=[[1., 1.]])
+    with pytest.raises(ValueError, match='non-negative'):
+        head(part_matrix=[[1., -1.]] * 3)
+    with pytest.raises(ValueError, match='bank_size'):
+        head(bank_size=-1)
+    h = head()
+    s = unit(1, 2, 4)
+    with pytest.raises(ValueError, match='class count'):
+        h.loss(s, torch.tensor([3]), s, torch.tensor([3]),
+               torch.tensor([0]))
