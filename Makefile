@@ -11,7 +11,7 @@ PYTHON := .venv/bin/python
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-slow clean
+.PHONY: install demo test test-slow clean ikem-demo
 
 $(PYTHON):
 	python3 -m venv .venv
@@ -23,6 +23,9 @@ install: $(PYTHON)
 
 demo: install
 	$(PYTHON) tools/demo.py --work-dir work_dirs/demo
+
+ikem-demo: install
+	$(PYTHON) tools/ikem_pipeline.py --work-dir work_dirs/ikem_demo
 
 test: install
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)

@@ -1,7 +1,8 @@
 # Shared settings of the IKEM configs on the embedded synthetic dataset
 # (tools/data/generate_synthetic.py: nturgb+d layout, 10 classes, 1 person),
-# sized for 2 CPU cores: ST-GCN at 1/8 width (base 8 -> 32 output channels),
-# 32-frame clips, queues of 256 entries. Paper settings: ikem_ntu.py.
+# sized for 2 CPU cores: a tiny ST-GCN (6 blocks, base 8 -> 32 output
+# channels), 24-frame clips, queues of 256 entries. Paper settings:
+# ikem_ntu.py.
 _base_ = 'mmaction::_base_/default_runtime.py'
 
 custom_imports = dict(imports=['mmpartkd'], allow_failed_imports=False)
@@ -12,7 +13,7 @@ modalities = ('joint', 'motion', 'bone', 'acceleration', 'rotation_axis',
 student_modalities = ('joint', 'motion', 'bone')
 num_classes = 10
 num_person = 1
-clip_len = 32
+clip_len = 24
 base_channels = 8
 feat_dim = base_channels * 4  # ST-GCN output channels
 proj_dim = 32
@@ -22,6 +23,9 @@ batch_size = 32
 backbone = dict(
     type='STGCN',
     base_channels=base_channels,
+    num_stages=6,
+    inflate_stages=[3, 5],
+    down_stages=[3, 5],
     graph_cfg=dict(layout=layout, mode='stgcn_spatial'))
 
 dataset_type = 'PoseDataset'

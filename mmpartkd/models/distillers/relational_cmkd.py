@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn.functional as F
 from mmengine.logging import print_log
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, ModuleDict
 from mmengine.runner.checkpoint import load_checkpoint
 from torch import nn
 
@@ -125,11 +125,11 @@ class RelationalCMKD(BaseModel):
 
         teacher_dims = dict(self.teacher.proj_dims)
         self.teacher_dim = sum(teacher_dims.values())
-        self.encoders = nn.ModuleDict({
+        self.encoders = ModuleDict({
             s: MODELS.build(copy.deepcopy(backbone))
             for s in self.student_modalities
         })
-        self.heads = nn.ModuleDict({
+        self.heads = ModuleDict({
             s: mlp(feat_dim, head_hidden_dim or self.teacher_dim,
                    self.teacher_dim)
             for s in self.student_modalities

@@ -4,7 +4,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, ModuleDict
 from torch import nn
 
 from mmaction.registry import MODELS
@@ -139,11 +139,11 @@ class MultiModalMoCo(BaseModel):
         self.use_ikem = use_ikem and len(self.modalities) > 1
         self.ikem_weight = ikem_weight
 
-        self.encoders = nn.ModuleDict(
+        self.encoders = ModuleDict(
             {m: MODELS.build(copy.deepcopy(backbone))
              for m in self.modalities})
         hidden = proj_hidden_dim or feat_dim
-        self.projectors = nn.ModuleDict({
+        self.projectors = ModuleDict({
             m: mlp(feat_dim, hidden, self.proj_dims[m])
             for m in self.modalities
         })
@@ -159,7 +159,7 @@ class MultiModalMoCo(BaseModel):
                 raise ValueError(
                     f'ikem_dim={ikem_dim} must equal the concatenated key '
                     f'dim sum(proj_dim)={self.cat_dim}')
-            self.ikem_heads = nn.ModuleDict({
+            self.ikem_heads = ModuleDict({
                 m: mlp(feat_dim, ikem_hidden_dim or self.cat_dim,
                        self.cat_dim)
                 for m in self.modalities

@@ -3,7 +3,7 @@ import copy
 from typing import Dict, List, Optional, Sequence
 
 import torch
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, ModuleDict
 from torch import nn
 
 from mmaction.registry import MODELS
@@ -84,8 +84,8 @@ class MultiModalRecognizerGCN(BaseModel):
                     checkpoint=pretrained,
                     prefix=pretrained_prefix.format(modality=m))
             backbones[m] = MODELS.build(cfg)
-        self.backbones = nn.ModuleDict(backbones)
-        self.cls_heads = nn.ModuleDict(
+        self.backbones = ModuleDict(backbones)
+        self.cls_heads = ModuleDict(
             {m: MODELS.build(copy.deepcopy(cls_head))
              for m in self.modalities})
         if frozen:
