@@ -25,11 +25,11 @@ from typing import Dict, List, Optional
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CFG = osp.join(ROOT, 'configs', 'ikem')
-PRETRAIN = 'ikem-pretrain_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
-RELCMKD = 'relcmkd_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
-MOCO3S = 'moco3s_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
-LINEAR6 = 'linear-eval-6m_stgcn-tiny_1xb32-8e_synthetic-xsub-3d.py'
-LINEAR3 = 'linear-eval-3m_stgcn-tiny_1xb32-8e_synthetic-xsub-3d.py'
+PRETRAIN = 'ikem-pretrain_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
+RELCMKD = 'relcmkd_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
+MOCO3S = 'moco3s_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
+LINEAR6 = 'linear-eval-6m_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
+LINEAR3 = 'linear-eval-3m_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
 
 
 def parse_args():

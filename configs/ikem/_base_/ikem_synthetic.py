@@ -1,7 +1,7 @@
 # Shared settings of the IKEM configs on the embedded synthetic dataset
 # (tools/data/generate_synthetic.py: nturgb+d layout, 10 classes, 1 person),
 # sized for 2 CPU cores: a tiny ST-GCN (6 blocks, base 8 -> 32 output
-# channels), 24-frame clips, queues of 256 entries. Paper settings:
+# channels), 16-frame clips, queues of 256 entries. Paper settings:
 # ikem_ntu.py.
 _base_ = 'mmaction::_base_/default_runtime.py'
 
@@ -13,7 +13,7 @@ modalities = ('joint', 'motion', 'bone', 'acceleration', 'rotation_axis',
 student_modalities = ('joint', 'motion', 'bone')
 num_classes = 10
 num_person = 1
-clip_len = 24
+clip_len = 16
 base_channels = 8
 feat_dim = base_channels * 4  # ST-GCN output channels
 proj_dim = 32

@@ -1,10 +1,10 @@
 # Relational cross-modality KD on the synthetic data: the frozen six-modality
 # IKEM teacher (pass its checkpoint with
-#   --cfg-options model.teacher_ckpt=work_dirs/<teacher>/epoch_6.pth)
+#   --cfg-options model.teacher_ckpt=work_dirs/<teacher>/epoch_4.pth)
 # distilled into joint / motion / bone student encoders of the same size.
 _base_ = './_base_/ikem_synthetic.py'
 
-max_epochs = 6
+max_epochs = 4
 teacher_ckpt = None
 
 model = dict(
@@ -34,6 +34,6 @@ test_cfg = test_dataloader = test_evaluator = None
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[5], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, milestones=[3], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs, save_best=None))

@@ -1,11 +1,11 @@
 # Linear evaluation of the six-modality teacher on the synthetic data:
 # frozen encoders loaded from the SSL checkpoint
-#   --cfg-options model.pretrained=work_dirs/<ssl run>/epoch_6.pth
+#   --cfg-options model.pretrained=work_dirs/<ssl run>/epoch_4.pth
 # one fc per modality trained, prediction = mean of the per-modality logits.
-# Report the LAST epoch: tools/test.py on epoch_8.pth.
+# Report the LAST epoch: tools/test.py on epoch_6.pth.
 _base_ = './_base_/ikem_synthetic.py'
 
-max_epochs = 8
+max_epochs = 6
 eval_modalities = {{_base_.modalities}}
 
 model = dict(
@@ -58,6 +58,6 @@ test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=3.0, momentum=0.9, weight_decay=0.0))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[6], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, milestones=[5], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs, save_best=None))

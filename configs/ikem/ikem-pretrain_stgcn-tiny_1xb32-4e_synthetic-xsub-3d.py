@@ -1,9 +1,9 @@
-# IKEM teacher pretraining on the synthetic data: six modalities, epochs 1-3
-# independent MoCo, epochs 4-6 cross-modal positive mining + IKEM.
+# IKEM teacher pretraining on the synthetic data: six modalities, epochs 1-2
+# independent MoCo, epochs 3-4 cross-modal positive mining + IKEM.
 _base_ = './_base_/ikem_synthetic.py'
 
-max_epochs = 6
-cross_epoch = 3
+max_epochs = 4
+cross_epoch = 2
 
 model = dict(
     type='MultiModalMoCo',
@@ -28,6 +28,6 @@ custom_hooks = [dict(type='IKEMPhaseSwitchHook', cross_epoch=cross_epoch)]
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[5], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, milestones=[3], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(interval=max_epochs, save_best=None))
