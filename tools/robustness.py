@@ -10,13 +10,17 @@ one line per model). Families: joint_drop (probability), part_occlusion
 x bbox diagonal), frame_rate (reduction factor). Corruptions use
 ``test_mode=True`` transforms inserted into the test pipeline after
 PreNormalize3D/PreNormalize2D (see mmpartkd/evaluation/robustness.py).
-``--plot-only CSV`` re-draws the plot from a CSV.
+``--clean-base`` first removes the corruptions a config's test pipeline
+already has (a low-quality student's), so that all models see clean data
+plus the grid's corruption. ``--plot-only CSV`` re-draws the plot from a
+CSV.
 """
 import argparse
 import os.path as osp
 import sys
 
 import mmpartkd  # noqa: F401
+from mmengine.config import Config, DictAction
 from mmpartkd.evaluation.robustness import (FAMILIES, default_grid,
                                             evaluate_robustness, find_layout,
                                             plot_robustness, read_csv,
@@ -48,6 +52,12 @@ def parse_args(argv=None):
     parser.add_argument('--insert-after',
                         help='insert the corruptions after this transform '
                         'type instead of the default corruption point')
+    parser.add_argument(
+        '--clean-base', action='store_true',
+        help='remove the corruption transforms a config\'s test pipeline '
+        'already has (RandomJointDrop, PartOcclusion, TemporalOcclusion, '
+        'JointJitter, FrameDrop), so that every model is tested on clean '
+        'data plus the grid\'s corruption')
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the corruption transforms')
     parser.add_argument('--metric', default='top1',
@@ -55,6 +65,10 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int)
     parser.add_argument('--num-workers', type=int)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of every model config, e.g. '
+        'test_dataloader.dataset.ann_file=... or the test clip count')
     parser.add_argument('--plot-only', metavar='CSV',
                         help='only re-draw the plot from this CSV')
     args = parser.parse_args(argv)
@@ -73,7 +87,6 @@ def main(argv=None):
         plot_robustness(read_csv(args.plot_only), png, metric=args.metric)
         print(f'wrote {png}')
         return
-    from mmengine.config import Config
     severities = {
         k: v
         for k, v in dict(
@@ -89,6 +102,8 @@ def main(argv=None):
     rows = []
     for name, (cfg_path, ckpt) in zip(names, args.models):
         cfg = Config.fromfile(cfg_path)
+        if args.cfg_options:
+            cfg.merge_from_dict(args.cfg_options)
         layout = args.layout
         if layout is None:
             ds = cfg.test_dataloader.dataset
@@ -104,7 +119,8 @@ def main(argv=None):
             rows += evaluate_robustness(
                 cfg, ckpt, grid, name=name, insert_after=args.insert_after,
                 device=args.device, batch_size=args.batch_size,
-                num_workers=args.num_workers, seed=args.seed)
+                num_workers=args.num_workers, seed=args.seed,
+                strip_low_quality=args.clean_base)
         except (FileNotFoundError, ValueError) as e:
             sys.exit(f'error: {e}')
     csv_path = osp.join(args.out_dir, 'robustness.csv')

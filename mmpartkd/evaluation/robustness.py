@@ -34,7 +34,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 __all__ = [
     'Corruption', 'FAMILIES', 'default_grid', 'insert_corruption',
     'find_layout', 'evaluate_robustness', 'write_csv', 'read_csv',
-    'plot_robustness', 'CORRUPTION_POINT_AFTER', 'CORRUPTION_POINT_BEFORE'
+    'plot_robustness', 'CORRUPTION_POINT_AFTER', 'CORRUPTION_POINT_BEFORE',
+    'LOW_QUALITY_TRANSFORMS'
 ]
 
 #: Transforms after which corruptions go (the last one before the first of
@@ -47,6 +48,11 @@ CORRUPTION_POINT_BEFORE = ('GenSkeFeat', 'JointToBone', 'ToMotion',
                            'UniformSample', 'SampleFrames', 'PoseDecode',
                            'FormatGCNInput', 'FormatShape',
                            'PackActionInputs', 'PackDistillInputs')
+
+#: mmpartkd's corruption transforms; ``strip_low_quality`` removes them from
+#: a test pipeline (a low-quality student's config) before the grid's own.
+LOW_QUALITY_TRANSFORMS = ('RandomJointDrop', 'PartOcclusion',
+                          'TemporalOcclusion', 'JointJitter', 'FrameDrop')
 
 #: family -> (x axis label, default severities)
 FAMILIES: Dict[str, Tuple[str, tuple]] = {
@@ -246,6 +252,7 @@ def evaluate_robustness(config,
                         batch_size: Optional[int] = None,
                         num_workers: Optional[int] = None,
                         seed: int = 0,
+                        strip_low_quality: bool = False,
                         logger=print) -> List[Dict]:
     """Evaluate one model on every cell of a corruption grid.
 
@@ -258,6 +265,11 @@ def evaluate_robustness(config,
         insert_after: Explicit corruption point (a transform type name).
         device: Torch device.
         batch_size / num_workers: Override the test dataloader's.
+        strip_low_quality: Remove the :data:`LOW_QUALITY_TRANSFORMS` the
+            test pipeline already has (e.g. a low-quality student's own
+            test corruption), so that every model sees clean data plus the
+            grid's corruption. Otherwise they stay, and the grid's
+            corruption comes on top of them.
 
     Returns:
         list[dict]: One row per cell: ``model``, ``corruption``,
@@ -288,6 +300,16 @@ def evaluate_robustness(config,
     loader_cfg = copy.deepcopy(config.test_dataloader)
     ds_holder = _dataset_cfg_with_pipeline(loader_cfg['dataset'])
     base_pipeline = list(ds_holder['pipeline'])
+    present = [_type_name(t) for t in base_pipeline
+               if _type_name(t) in LOW_QUALITY_TRANSFORMS]
+    if present and strip_low_quality:
+        base_pipeline = [t for t in base_pipeline
+                         if _type_name(t) not in LOW_QUALITY_TRANSFORMS]
+        logger(f'[{name}] removed {present} from the test pipeline')
+    elif present:
+        logger(f'[{name}] note: the test pipeline already corrupts the data '
+               f'({present}); the grid comes on top (strip_low_quality=True '
+               '/ --clean-base removes them)')
     if corruptions is None:
         corruptions = default_grid(
             find_layout(config, base_pipeline, insert_after), seed=seed)

@@ -127,6 +127,28 @@ def test_zero_severity_equals_clean(tiny_model):
     assert rows[2]['top5'] == pytest.approx(0.5)
 
 
+def test_strip_low_quality(tiny_model):
+    from mmengine.config import Config
+    cfg_path, ckpt = tiny_model
+    cfg = Config.fromfile(cfg_path)
+    clean = evaluate_robustness(cfg, ckpt, [Corruption('x', 0., 'none')],
+                                logger=lambda *a: None)[0]
+    pipeline = list(PIPELINE)
+    pipeline.insert(4, dict(type='RandomJointDrop', drop_prob=1.0,
+                            test_mode=True))
+    cfg.test_dataloader.dataset.pipeline = pipeline
+    log = []
+    kept = evaluate_robustness(cfg, ckpt, [Corruption('x', 0., 'none')],
+                               logger=log.append)[0]
+    assert any('already corrupts' in m for m in log)
+    assert kept['top5'] == pytest.approx(0.5)  # every joint dropped
+    stripped = evaluate_robustness(cfg, ckpt, [Corruption('x', 0., 'none')],
+                                   strip_low_quality=True,
+                                   logger=lambda *a: None)[0]
+    assert stripped['top1'] == clean['top1']
+    assert stripped['top5'] == clean['top5'] != kept['top5']
+
+
 def _load_tool(repo_root):
     spec = importlib.util.spec_from_file_location(
         'robustness_tool', osp.join(repo_root, 'tools', 'robustness.py'))
