@@ -299,3 +299,14 @@ def test_bad_file_name_and_tool(tmp_path, repo_root, capsys):
         tool.main([str(raw), '--out-dir', str(tmp_path / 'out3'),
                    '--no-progress'])
     assert not (tmp_path / 'out3').exists()
+
+
+def test_malformed_file_in_worker_process(tmp_path):
+    raw = tmp_path / 'raw'
+    _write_dataset(str(raw))
+    bad = raw / 'S003C001P007R001A005.skeleton'
+    bad.write_text(dict((c[0], c[1]) for c in MALFORMED)['joint_fields'])
+    with pytest.raises(MalformedFileError, match=f'{bad}:11: '):
+        convert_ntu_rgbd(str(raw), str(tmp_path / 'out'), nproc=2,
+                         show_progress=False, logger=lambda *a: None)
+    assert not (tmp_path / 'out').exists()
