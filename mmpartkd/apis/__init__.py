@@ -3,9 +3,13 @@ from .builders import (build_eval_dataloader, init_recognizer,
 from .part_matrix import (extract_part_features, normalize_part_matrix,
                           plot_part_matrix, probe_part_accuracy,
                           save_part_matrix)
+from .teacher_cache import (CACHE_KEYS, TeacherCache, cache_fingerprint,
+                            file_sha256, write_cache)
 
 __all__ = [
     'load_config', 'init_recognizer', 'build_eval_dataloader',
-    'innermost_dataset_cfg',     'extract_part_features', 'probe_part_accuracy', 'normalize_part_matrix',
-    'plot_part_matrix', 'save_part_matrix'
+    'innermost_dataset_cfg', 'extract_part_features', 'probe_part_accuracy',
+    'normalize_part_matrix', 'plot_part_matrix', 'save_part_matrix',
+    'TeacherCache', 'cache_fingerprint', 'file_sha256', 'write_cache',
+    'CACHE_KEYS'
 ]

@@ -11,6 +11,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
+from mmpartkd.apis.teacher_cache import TeacherCache, file_sha256
 
 __all__ = ['PartKDDistiller', 'build_model_cfg', 'paired_mask']
 
@@ -83,6 +84,11 @@ class PartKDDistiller(BaseModel):
             high-quality twin (see :func:`paired_mask`); the others are
             trained through the memory bank's positives and ``loss_cls``.
         paired_seed (int): Seed of the paired/unpaired assignment.
+        teacher_cache (str, optional): A teacher-feature cache directory
+            (``tools/cache_teacher.py``). Its outputs replace the live
+            teacher forward; a cache built with another teacher checkpoint
+            is refused here, one built on other data or another pipeline by
+            ``TeacherCacheCheckHook``.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
@@ -99,6 +105,7 @@ class PartKDDistiller(BaseModel):
                  loss_feat: Optional[dict] = None,
                  paired_ratio: float = 1.0,
                  paired_seed: int = 0,
+                 teacher_cache: Optional[str] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
@@ -117,6 +124,12 @@ class PartKDDistiller(BaseModel):
         self.teacher_ckpt = teacher_ckpt
         self._load_teacher(teacher_ckpt)
         self._freeze_teacher()
+        self.teacher_cache = None
+        if teacher_cache:
+            self.teacher_cache = TeacherCache(teacher_cache)
+            self.teacher_cache.check(
+                dict(teacher_ckpt=file_sha256(teacher_ckpt)),
+                f' for teacher_ckpt "{teacher_ckpt}"')
         num_classes = self._check_num_classes()
 
         self.student_neck = MODELS.build(student_neck) if student_neck \
@@ -239,8 +252,10 @@ class PartKDDistiller(BaseModel):
 
     def paired(self, data_samples: SampleList) -> torch.Tensor:
         """``(N,)`` bool: samples whose high-quality twin the teacher sees."""
-        has_hq = torch.tensor(
-            ['hq_inputs' in ds for ds in data_samples], dtype=torch.bool)
+        has_hq = torch.tensor([
+            self.teacher_cache is not None or 'hq_inputs' in ds
+            for ds in data_samples
+        ], dtype=torch.bool)
         if self.paired_ratio >= 1:
             return has_hq
         idx = torch.tensor(
@@ -281,7 +296,9 @@ class PartKDDistiller(BaseModel):
         labels = torch.stack([ds.gt_label for ds in data_samples
                               ]).reshape(-1).to(inputs.device)
         paired_samples = [data_samples[i] for i in idx.tolist()]
-        if paired_samples:
+        if paired_samples and self.teacher_cache is not None:
+            teacher = self.teacher_cache.lookup(paired_samples, inputs.device)
+        elif paired_samples:
             hq = torch.stack([ds.hq_inputs for ds in paired_samples
                               ]).to(inputs.device, inputs.dtype)
             teacher = self.teacher_forward(hq, paired_samples)
