@@ -11,6 +11,8 @@ import mmpartkd  # noqa: F401  (registers components, applies compat fixes)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from mmpartkd.utils import setup_cpu_distributed
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test an action recognizer')
@@ -60,6 +62,7 @@ def main():
         else:
             cfg.test_evaluator = [cfg.test_evaluator, dump_metric]
     cfg.load_from = args.checkpoint
+    setup_cpu_distributed(cfg)  # gloo when there is no CUDA
     runner = Runner.from_cfg(cfg)
     runner.test()
 

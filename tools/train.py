@@ -11,6 +11,8 @@ import mmpartkd  # noqa: F401  (registers components, applies compat fixes)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from mmpartkd.utils import setup_cpu_distributed
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Train an action recognizer')
@@ -97,6 +99,7 @@ def merge_args(cfg: Config, args) -> Config:
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    setup_cpu_distributed(cfg)  # gloo when there is no CUDA
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -1,3 +1,4 @@
+from .dist import setup_cpu_distributed
 from .io import atomic_dump_pickle, atomic_write
 
-__all__ = ['atomic_write', 'atomic_dump_pickle']
+__all__ = ['atomic_write', 'atomic_dump_pickle', 'setup_cpu_distributed']
