@@ -50,12 +50,13 @@ STUDENTS = {
 DEFAULT_METHODS = ['baseline', 'logitkd', 'partkd']
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--work-dir', default='work_dirs/demo')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+def parse_args(description=__doc__, work_dir='work_dirs/demo', seeds=(0, ),
+               methods=DEFAULT_METHODS):
+    parser = argparse.ArgumentParser(description=description.split('\n')[0])
+    parser.add_argument('--work-dir', default=work_dir)
+    parser.add_argument('--seeds', type=int, nargs='+', default=list(seeds))
     parser.add_argument(
-        '--methods', nargs='+', default=DEFAULT_METHODS,
+        '--methods', nargs='+', default=list(methods),
         help=f'students to train, or "all": {list(STUDENTS)}')
     parser.add_argument('--epochs', type=int, help='override max_epochs')
     parser.add_argument('--teacher-seed', type=int, default=0)
@@ -63,6 +64,18 @@ def parse_args():
 
 
 class Demo:
+    """Teacher once, part matrix once, then students per protocol.
+
+    Subclasses (``tools/benchmarks/penn_action.py``) change the class
+    attributes: data command, teacher config, and for each protocol the
+    config that tests the teacher on low-quality data and the students.
+    """
+    data_file = DATA
+    data_cmd = ['tools/data/generate_synthetic.py', '--out', DATA]
+    teacher_cfg = TEACHER_CFG
+    protocols = {'': (BASELINE_CFG, STUDENTS)}
+    title = ('Synthetic low-quality task (60 % joint drop, jitter 0.05, one '
+             'limb occluded in half the samples)')
 
     def __init__(self, args):
         self.args = args
@@ -116,50 +129,54 @@ class Demo:
 
     def main(self):
         args = self.args
-        methods = list(STUDENTS) if args.methods == ['all'] else args.methods
-        unknown = set(methods) - set(STUDENTS)
+        students = next(iter(self.protocols.values()))[1]
+        methods = list(students) if args.methods == ['all'] else args.methods
+        unknown = set(methods) - set(students)
         if unknown:
             sys.exit(f'unknown methods {sorted(unknown)}; '
-                     f'known: {list(STUDENTS)}')
-        if not osp.isfile(osp.join(ROOT, DATA)):
-            self.run('generate_data', ['tools/data/generate_synthetic.py',
-                                       '--out', DATA])
+                     f'known: {list(students)}')
+        if not osp.isfile(osp.join(ROOT, self.data_file)):
+            self.run('generate_data', self.data_cmd)
         results = {}
         self.say('teacher: ST-GCN on clean skeletons')
-        teacher = self.train('teacher', TEACHER_CFG, args.teacher_seed)
+        teacher = self.train('teacher', self.teacher_cfg, args.teacher_seed)
         results['teacher (clean val)'] = [
-            self.test('teacher_clean', TEACHER_CFG, teacher)]
-        # same architecture as the students: test the teacher on their data
-        results['teacher (low-quality val)'] = [
-            self.test('teacher_lq', BASELINE_CFG, teacher)]
+            self.test('teacher_clean', self.teacher_cfg, teacher)]
         matrix = osp.join(self.work_dir, 'part_matrix', 'part_matrix.npy')
         self.run('part_matrix', ['tools/compute_part_matrix.py',
-                                 TEACHER_CFG, teacher, '--out', matrix])
+                                 self.teacher_cfg, teacher, '--out', matrix])
         shutil.copy(matrix[:-4] + '.png',
                     osp.join(self.work_dir, 'part_matrix.png'))
         kd_opts = [f'model.teacher_ckpt={teacher}']
-        for method in methods:
-            config, desc = STUDENTS[method]
-            extra = [] if method == 'baseline' else list(kd_opts)
-            if method.startswith('partkd') and method not in (
-                    'partkd-uniform', 'partkd-learned'):
-                extra.append(f'model.part_head.part_matrix={matrix}')
-            for seed in args.seeds:
-                self.say(f'{method} ({desc}), seed {seed}')
-                name = f'{method}_seed{seed}'
-                ckpt = self.train(name, config, seed, extra)
-                acc = self.test(name, config, ckpt, extra)
-                results.setdefault(method, []).append(acc)
-                if method == 'partkd' and seed == args.seeds[0]:
-                    self.check_export(config, ckpt, acc)
+        for protocol, (lq_cfg, students) in self.protocols.items():
+            tag = f'{protocol}: ' if protocol else ''
+            pre = f'{protocol}_' if protocol else ''
+            # the students' architecture: test the teacher on their data
+            results[f'{tag}teacher (low-quality val)'] = [
+                self.test(f'{pre}teacher_lq', lq_cfg, teacher)]
+            for method in methods:
+                config, desc = students[method]
+                extra = [] if method == 'baseline' else list(kd_opts)
+                if method.startswith('partkd') and method not in (
+                        'partkd-uniform', 'partkd-learned'):
+                    extra.append(f'model.part_head.part_matrix={matrix}')
+                for seed in args.seeds:
+                    self.say(f'{tag}{method} ({desc}), seed {seed}')
+                    name = f'{pre}{method}_seed{seed}'
+                    ckpt = self.train(name, config, seed, extra)
+                    acc = self.test(name, config, ckpt, extra)
+                    results.setdefault(f'{tag}{desc}', []).append(acc)
+                    if method == 'partkd' and seed == args.seeds[0]:
+                        self.check_export(config, lq_cfg, ckpt, acc, pre)
         self.report(results, methods)
 
-    def check_export(self, config: str, ckpt: str, acc: float) -> None:
+    def check_export(self, config: str, student_cfg: str, ckpt: str,
+                     acc: float, prefix: str = '') -> None:
         """The exported student alone scores what the distiller scored."""
-        out = osp.join(self.work_dir, 'partkd_student.pth')
-        self.run('export_student', ['tools/export_student.py', config, ckpt,
-                                    '--out', out])
-        plain = self.test('partkd_exported', BASELINE_CFG, out)
+        out = osp.join(self.work_dir, f'{prefix}partkd_student.pth')
+        self.run(f'{prefix}export_student', ['tools/export_student.py',
+                                             config, ckpt, '--out', out])
+        plain = self.test(f'{prefix}partkd_exported', student_cfg, out)
         if abs(plain - acc) > 1e-9:
             sys.exit(f'exported student scores {plain}, distiller {acc}')
         self.say(f'exported student: {out} (same top-1 {plain:.4f} with the '
@@ -171,15 +188,14 @@ class Demo:
         for name, accs in results.items():
             accs = 100 * np.asarray(accs)
             std = f' ± {accs.std(ddof=1):.1f}' if len(accs) > 1 else ''
-            desc = STUDENTS[name][1] if name in STUDENTS else name
-            rows.append(f'| {desc} | {accs.mean():.1f}{std} | '
+            rows.append(f'| {name} | {accs.mean():.1f}{std} | '
                         f'{", ".join(f"{a:.1f}" for a in accs)} |')
-        cmd = ' '.join(['python tools/demo.py'] + sys.argv[1:])
+        cmd = ' '.join(['python', sys.argv[0].replace(ROOT + '/', '')] +
+                       sys.argv[1:])
         table = '\n'.join(rows)
-        text = (f'Synthetic low-quality task (60 % joint drop, jitter 0.05, '
-                f'one limb occluded in half the samples), top-1 on the '
-                f'low-quality xsub_val split at the last epoch; students '
-                f'seeds {args.seeds}, teacher seed {args.teacher_seed}.\n\n'
+        text = (f'{self.title}, top-1 on the low-quality validation split at '
+                f'the last epoch; students seeds {args.seeds}, teacher seed '
+                f'{args.teacher_seed}.\n\n'
                 f'{table}\n\nCommand: `{cmd}` '
                 f'({time.time() - self.start:.0f}s)\n')
         with open(osp.join(self.work_dir, 'results.md'), 'w') as f:

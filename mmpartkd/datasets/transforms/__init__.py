@@ -1,7 +1,8 @@
 from .formatting import PackDistillInputs
 from .ikem_normalize import IKEMPreNormalize
 from .low_quality import (ConvertLayout, CopyHighQuality, FrameDrop,
-                          JointJitter, PartOcclusion, ProjectTo2D,
+                          JointJitter, MaskInvisibleJoints, PartOcclusion,
+                          ProjectTo2D,
                           RandomJointDrop, TemporalOcclusion, check_keypoint,
                           sample_rng)
 from .modalities import IKEM_MODALITIES, GenSkeModalities
@@ -12,7 +13,8 @@ from .temporal_crop_resize import TemporalCropResize
 __all__ = [
     'RandomJointDrop', 'PartOcclusion', 'TemporalOcclusion', 'JointJitter',
     'FrameDrop', 'ConvertLayout', 'ProjectTo2D', 'CopyHighQuality',
-    'PackDistillInputs', 'sample_rng', 'check_keypoint',
+    'PackDistillInputs', 'MaskInvisibleJoints', 'sample_rng',
+    'check_keypoint',
     'IKEMPreNormalize', 'GenSkeModalities', 'IKEM_MODALITIES', 'MultiView',
     'RandomShear', 'TemporalCropResize'
 ]

@@ -24,7 +24,7 @@ from mmpartkd.structures import get_joint_mapping, get_layout
 __all__ = [
     'sample_rng', 'check_keypoint', 'RandomJointDrop', 'PartOcclusion',
     'TemporalOcclusion', 'JointJitter', 'FrameDrop', 'ConvertLayout',
-    'ProjectTo2D', 'CopyHighQuality'
+    'ProjectTo2D', 'CopyHighQuality', 'MaskInvisibleJoints'
 ]
 
 
@@ -619,6 +619,42 @@ class ProjectTo2D(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{type(self).__name__}(mode={self.mode!r}, focal={self.focal})'
+
+
+@TRANSFORMS.register_module()
+class MaskInvisibleJoints(BaseTransform):
+    """Mark the joints a dataset annotates as not visible as missing.
+
+    Penn Action, for instance, gives invisible joints an estimated position
+    and visibility 0 (``keypoint_score``); this removes the estimate, which is
+    the real low-quality version of the skeleton.
+
+    Required Keys:
+        - keypoint
+        - keypoint_score
+
+    Modified Keys:
+        - keypoint
+        - keypoint_score
+
+    Args:
+        threshold (float): Joints with ``keypoint_score <= threshold`` are
+            missing. Defaults to 0.
+    """
+
+    def __init__(self, threshold: float = 0.) -> None:
+        self.threshold = float(threshold)
+
+    def transform(self, results: Dict) -> Dict:
+        check_keypoint(results, type(self).__name__)
+        if 'keypoint_score' not in results:
+            raise KeyError('MaskInvisibleJoints needs keypoint_score '
+                           f'(sample "{results.get("frame_dir", "?")}")')
+        _mark_missing(results, results['keypoint_score'] <= self.threshold)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(threshold={self.threshold})'
 
 
 @TRANSFORMS.register_module()

@@ -203,3 +203,13 @@ def test_copy_high_quality_is_untouched_by_corruption():
     assert missing(res).mean() > 0.8
     assert not (res['hq_keypoint'] == 0).all(-1).any()
     assert (res['hq_keypoint_score'] == 1).all()
+
+
+def test_mask_invisible_joints():
+    from mmpartkd.datasets.transforms import MaskInvisibleJoints
+    res = sample(V=13, C=2, score=True)
+    res['keypoint_score'][0, :, 3] = 0
+    out = MaskInvisibleJoints()(res)
+    assert missing(out)[0, :, 3].all() and missing(out).sum() == 40
+    with pytest.raises(KeyError, match='needs keypoint_score'):
+        MaskInvisibleJoints()(sample())
