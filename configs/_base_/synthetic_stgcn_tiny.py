@@ -19,7 +19,8 @@ model = dict(
         graph_cfg=dict(layout=layout, mode='stgcn_spatial')),
     cls_head=dict(num_classes=num_classes, in_channels=feat_channels))
 
-dataset_type = 'PoseDataset'
+# PoseDataset with clear errors for truncated files, NaN, empty sequences
+dataset_type = 'SafePoseDataset'
 ann_file = 'data/synthetic/synthetic_3d.pkl'
 
 # The low-quality protocol of the synthetic task: SKD-style 60 % joint drop,

@@ -1,0 +1,158 @@
+"""``PoseDataset`` that checks its annotation file when it loads it.
+
+mmaction2's ``PoseDataset`` reports a truncated pickle as
+``UnpicklingError: pickle data was truncated`` (no file name), a missing
+split as a bare ``KeyError``, and lets NaN coordinates, empty sequences or
+a wrong joint count through to the pipeline or the model, where they fail
+far from their cause (or, for NaN, train on garbage). :class:`SafePoseDataset`
+is a drop-in replacement that raises :class:`AnnotationError` naming the
+file, the sample and the problem.
+"""
+import os.path as osp
+import pickle
+from typing import Callable, Dict, List, Optional, Union
+
+import numpy as np
+from mmaction.datasets import PoseDataset
+from mmaction.registry import DATASETS
+
+__all__ = ['SafePoseDataset', 'AnnotationError', 'check_annotations',
+           'load_annotation_file']
+
+
+class AnnotationError(ValueError):
+    """A bad annotation file or sample; the message names both."""
+
+
+def load_annotation_file(path: str) -> Union[dict, list]:
+    """Unpickle ``path``; any failure becomes an :class:`AnnotationError`
+    naming the file."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'annotation file "{path}" not found')
+    if not path.endswith(('.pkl', '.pickle')):
+        raise AnnotationError(
+            f'annotation file "{path}" must be a .pkl pickle')
+    try:
+        with open(path, 'rb') as f:
+            return pickle.load(f)
+    except Exception as e:  # truncated, corrupted, not a pickle, ...
+        size = osp.getsize(path)
+        raise AnnotationError(
+            f'annotation file "{path}" ({size} bytes) cannot be read: '
+            f'{type(e).__name__}: {e}. The file is truncated or corrupted '
+            '(an interrupted copy or download?): regenerate it with the '
+            'converter that wrote it') from e
+
+
+def check_annotations(annotations: List[Dict], path: str,
+                      num_joints: Optional[int] = None,
+                      check_finite: bool = True) -> None:
+    """Check every sample's ``keypoint`` (and ``keypoint_score``).
+
+    Raises:
+        AnnotationError: For a sample without ``keypoint``, a keypoint that
+            is not ``(M, T, V, C)`` with ``C`` 2 or 3, an empty sequence
+            (no person or no frame), a joint count other than
+            ``num_joints``, NaN/inf values, or a score array of another
+            shape. The message names the file and the sample.
+    """
+    for i, ann in enumerate(annotations):
+        if not isinstance(ann, dict):
+            raise AnnotationError(
+                f'annotation file "{path}": sample {i} is a '
+                f'{type(ann).__name__}, not a dict')
+        name = ann.get('frame_dir', ann.get('filename', f'#{i}'))
+        where = f'annotation file "{path}", sample "{name}" (index {i})'
+        kp = ann.get('keypoint')
+        if kp is None:
+            raise AnnotationError(f'{where}: no "keypoint"')
+        kp = np.asarray(kp)
+        if kp.ndim != 4 or kp.shape[-1] not in (2, 3):
+            raise AnnotationError(
+                f'{where}: keypoint must have shape (persons, frames, '
+                f'joints, 2 or 3), got {kp.shape}')
+        if kp.shape[0] == 0 or kp.shape[1] == 0 or kp.shape[2] == 0:
+            raise AnnotationError(
+                f'{where}: empty skeleton sequence, keypoint shape '
+                f'{kp.shape} (persons, frames, joints, coordinates)')
+        if num_joints is not None and kp.shape[2] != num_joints:
+            raise AnnotationError(
+                f'{where}: {kp.shape[2]} joints, the dataset expects '
+                f'{num_joints} (a file of another skeleton layout? convert '
+                'it with the ConvertLayout transform)')
+        if check_finite and not np.isfinite(kp).all():
+            bad = np.argwhere(~np.isfinite(kp))[0].tolist()
+            raise AnnotationError(
+                f'{where}: keypoint contains NaN or inf (first at '
+                f'[person, frame, joint, coord] = {bad}); mark missing '
+                'joints with zeros (and keypoint_score 0) instead')
+        score = ann.get('keypoint_score')
+        if score is not None and np.shape(score) != kp.shape[:3]:
+            raise AnnotationError(
+                f'{where}: keypoint_score has shape {np.shape(score)}, '
+                f'expected {kp.shape[:3]}')
+
+
+@DATASETS.register_module()
+class SafePoseDataset(PoseDataset):
+    """``PoseDataset`` with clear errors for bad annotation files.
+
+    Same arguments as ``PoseDataset``, plus:
+
+    Args:
+        num_joints (int, optional): Joints every sample must have (e.g. 25
+            for ``nturgb+d``); None accepts any count.
+        check_finite (bool): Refuse NaN/inf coordinates (one pass over the
+            data at load time). Defaults to True.
+    """
+
+    def __init__(self,
+                 ann_file: str,
+                 pipeline: List[Union[Dict, Callable]],
+                 num_joints: Optional[int] = None,
+                 check_finite: bool = True,
+                 **kwargs) -> None:
+        self.num_joints = num_joints
+        self.check_finite = check_finite
+        super().__init__(ann_file, pipeline=pipeline, **kwargs)
+
+    def load_data_list(self) -> List[Dict]:
+        path = self.ann_file
+        data = load_annotation_file(path)
+        if self.split is not None:
+            if not isinstance(data, dict) or 'split' not in data or \
+                    'annotations' not in data:
+                raise AnnotationError(
+                    f'annotation file "{path}" must be a dict with "split" '
+                    f'and "annotations" to select split "{self.split}", got '
+                    + (f'a dict with keys {sorted(data)}' if isinstance(
+                        data, dict) else f'a {type(data).__name__}'))
+            if self.split not in data['split']:
+                raise AnnotationError(
+                    f'annotation file "{path}" has no split "{self.split}";'
+                    f' its splits: {sorted(data["split"])}')
+            annos = data['annotations']
+            split = set(data['split'][self.split])
+            identifier = 'filename' if annos and 'filename' in annos[0] \
+                else 'frame_dir'
+            data_list = [x for x in annos if x.get(identifier) in split]
+            if not data_list:
+                raise AnnotationError(
+                    f'annotation file "{path}": split "{self.split}" '
+                    'selects no sample')
+        else:
+            data_list = data['annotations'] if isinstance(
+                data, dict) and 'annotations' in data else data
+            if not isinstance(data_list, list):
+                raise AnnotationError(
+                    f'annotation file "{path}" must hold a list of samples '
+                    'or a dict with "annotations"')
+        check_annotations(data_list, path, self.num_joints,
+                          self.check_finite)
+        if 'video' in self.data_prefix:
+            for item in data_list:
+                for key in ('filename', 'frame_dir'):
+                    if key in item:
+                        item[key] = osp.join(self.data_prefix['video'],
+                                             item[key])
+        return data_list
