@@ -171,7 +171,7 @@ class RandomJointDrop(_LowQualityTransform):
         rng = self._rng(results)
         if rng.random() >= self.p:
             return results
-        drop = rng.random(kp.shape[:3]) < self.drop_prob
+        drop = rng.random(kp.shape[:3], dtype=np.float32) < self.drop_prob
         if self.impute_window is None:
             _mark_missing(results, drop)
             return results
@@ -413,9 +413,10 @@ class JointJitter(_LowQualityTransform):
         present = _present(results)
         diag = self.bbox_diagonal(kp, present, self.scale)  # (M, T|1)
         shape = (M, 1, V) if self.shared else (M, T, V)
-        direction = rng.normal(size=shape + (C, ))
+        # float32 draws: about twice as fast as float64, ample precision
+        direction = rng.standard_normal(shape + (C, ), dtype=np.float32)
         norm = np.sqrt(np.einsum('...c,...c->...', direction, direction))
-        length = rng.normal(0., self.sigma, size=shape)
+        length = self.sigma * rng.standard_normal(shape, dtype=np.float32)
         if self.joint_prob < 1:  # (random() < 1 always holds)
             length = length * (rng.random(shape) < self.joint_prob)
         # one (M, T, V) factor, zero for missing joints (kp + 0 == kp)

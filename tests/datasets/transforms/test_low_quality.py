@@ -75,7 +75,7 @@ def test_skd_mean_imputation_by_hand():
     # recompute the same mask to know which frames were dropped
     rng = t._rng(dict(res))
     rng.random()
-    dropped = rng.random((1, 7, 1))[0, :, 0] < 0.5
+    dropped = rng.random((1, 7, 1), dtype=np.float32)[0, :, 0] < 0.5
     for i in range(7):
         if not dropped[i]:
             assert value[i] == i + 1
