@@ -8,7 +8,7 @@ import sys
 
 import torch
 
-from conftest import REPO_ROOT
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CFG = osp.join(REPO_ROOT, 'configs', 'ikem')
 PRETRAIN = osp.join(CFG, 'ikem-pretrain_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py')
