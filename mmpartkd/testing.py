@@ -1,11 +1,14 @@
 """Small builders for tests and benchmarks: tiny GCN recognizers and
 packed distillation batches (no files needed)."""
+import os
+import subprocess
+import sys
 from typing import List, Tuple
 
 import torch
 from mmaction.structures import ActionDataSample
 
-__all__ = ['tiny_gcn_cfg', 'make_distill_batch']
+__all__ = ['tiny_gcn_cfg', 'make_distill_batch', 'run_tool']
 
 
 def tiny_gcn_cfg(layout: str = 'nturgb+d', num_classes: int = 4,
@@ -50,3 +53,17 @@ def make_distill_batch(labels: List[int], num_joints: int = 25,
                             generator=g), 'hq_inputs')
         samples.append(ds)
     return inputs, samples
+
+
+def run_tool(repo_root: str, *args: str, env: dict = None,
+             check: bool = True, timeout: float = 600
+             ) -> subprocess.CompletedProcess:
+    """Run ``python ARGS`` (a tool of the repository) in a fresh,
+    single-threaded process from ``repo_root``; with ``check``, fail with
+    the tail of its output when it exits non-zero."""
+    env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
+    out = subprocess.run([sys.executable, *args], cwd=repo_root, env=env,
+                         capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    return out

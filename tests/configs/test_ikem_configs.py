@@ -6,7 +6,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from conftest import REPO_ROOT
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'ikem', '*.py')))
 

@@ -1,8 +1,5 @@
 """Tiny configs and helpers for the fault and bad-input tests."""
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -65,13 +62,3 @@ def partkd_config(tmp_path, repo_root, synthetic_ann_file):
         return str(path)
 
     return make
-
-
-def run_tool(repo_root, *args, env=None, check=True, timeout=600):
-    """Run a tool of the repository in a fresh single-threaded process."""
-    env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
-    out = subprocess.run([sys.executable, *args], cwd=repo_root, env=env,
-                         capture_output=True, text=True, timeout=timeout)
-    if check:
-        assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
-    return out

@@ -11,7 +11,7 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 
-from conftest import run_tool
+from mmpartkd.testing import run_tool
 from mmaction.registry import DATASETS, MODELS
 from mmpartkd.datasets import AnnotationError
 from mmpartkd.testing import tiny_gcn_cfg

@@ -7,7 +7,7 @@ import signal
 
 import torch
 
-from conftest import run_tool
+from mmpartkd.testing import run_tool
 
 # 60 training samples, batch 8: 8 iterations per epoch, 16 in all.
 # Checkpoints every 5 iterations; the run is killed at iteration 11, one

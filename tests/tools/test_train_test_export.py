@@ -3,12 +3,12 @@ test it, compute the part matrix, distil, resume, test the distiller,
 export the student and test it with the plain student config."""
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
+
+from mmpartkd.testing import run_tool
 
 TINY_MODEL = """
 model = dict(
@@ -29,9 +29,7 @@ default_hooks = dict(logger=dict(interval=1))
 
 
 def tool(repo_root, *args):
-    out = subprocess.run([sys.executable, *args], cwd=repo_root,
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+    out = run_tool(repo_root, *args)
     return out.stdout + out.stderr
 
 
@@ -116,9 +114,7 @@ def test_teacher_partkd_student_pipeline(configs, repo_root):
 def test_export_refuses_non_distiller(configs, repo_root, tmp_path):
     ckpt = tmp_path / 'x.pth'
     torch.save(dict(state_dict=dict(w=torch.ones(1))), ckpt)
-    out = subprocess.run(
-        [sys.executable, 'tools/export_student.py', configs['teacher'],
-         str(ckpt), '--out', str(tmp_path / 'y.pth')], cwd=repo_root,
-        capture_output=True, text=True)
+    out = run_tool(repo_root, 'tools/export_student.py', configs['teacher'],
+                   str(ckpt), '--out', str(tmp_path / 'y.pth'), check=False)
     assert out.returncode != 0 and 'not a PartKDDistiller' in out.stderr
     assert not (tmp_path / 'y.pth').exists()
