@@ -21,11 +21,14 @@ layout = 'penn'
 ann_file = 'data/penn_action/penn_2d.pkl'
 
 model = dict(
+    type='RecognizerGCN',
     backbone=dict(
+        type='STGCN',
         in_channels=3,
         base_channels=base_channels,
         graph_cfg=dict(layout=layout, mode='stgcn_spatial')),
-    cls_head=dict(num_classes=num_classes, in_channels=feat_channels))
+    cls_head=dict(
+        type='GCNHead', num_classes=num_classes, in_channels=feat_channels))
 
 
 def lq(protocol, test_mode):  # noqa: E302
