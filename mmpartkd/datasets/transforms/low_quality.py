@@ -119,6 +119,23 @@ class _LowQualityTransform(BaseTransform):
         return sample_rng(results, self.seed, type(self).__name__,
                           self.test_mode)
 
+    #: joint count the input must have (None: any)
+    num_joints: Optional[int] = None
+
+    def transform(self, results: Dict) -> Dict:
+        """Check the sample, draw whether it is corrupted (probability
+        ``p``), then corrupt it with :meth:`corrupt`."""
+        kp = check_keypoint(results, type(self).__name__, self.num_joints)
+        rng = self._rng(results)
+        if rng.random() >= self.p:
+            return results
+        return self.corrupt(results, kp, rng)
+
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
+        """Corrupt ``results`` (whose keypoint is ``kp``) using ``rng``."""
+        raise NotImplementedError
+
     def _base_repr(self) -> str:
         return f'p={self.p}, seed={self.seed}, test_mode={self.test_mode}'
 
@@ -166,11 +183,8 @@ class RandomJointDrop(_LowQualityTransform):
         self.drop_prob = float(drop_prob)
         self.impute_window = impute_window
 
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__)
-        rng = self._rng(results)
-        if rng.random() >= self.p:
-            return results
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
         drop = rng.random(kp.shape[:3], dtype=np.float32) < self.drop_prob
         if self.impute_window is None:
             _mark_missing(results, drop)
@@ -245,6 +259,7 @@ class PartOcclusion(_LowQualityTransform):
                  num_parts: Optional[int] = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.layout = get_layout(layout)
+        self.num_joints = self.layout.num_node
         if isinstance(parts, str) or len(parts) == 0:
             raise ValueError('parts must be a non-empty list of part names '
                              'or joint lists')
@@ -268,12 +283,8 @@ class PartOcclusion(_LowQualityTransform):
             raise ValueError(f'num_parts={num_parts} not in [1, {len(parts)}]')
         self.num_parts = num_parts
 
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__,
-                            self.layout.num_node)
-        rng = self._rng(results)
-        if rng.random() >= self.p:
-            return results
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
         masks = self.part_masks
         if self.num_parts is not None:
             masks = masks[rng.choice(len(masks), self.num_parts,
@@ -322,11 +333,8 @@ class TemporalOcclusion(_LowQualityTransform):
         self.length = (int(lo), int(hi))
         self.center = center
 
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__)
-        rng = self._rng(results)
-        if rng.random() >= self.p:
-            return results
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
         T = kp.shape[1]
         n = min(int(rng.integers(self.length[0], self.length[1] + 1)), T)
         if self.center is None:
@@ -404,10 +412,9 @@ class JointJitter(_LowQualityTransform):
         diag = np.where(np.isfinite(diag), diag, 0.)
         return diag if scale == 'frame' else diag[:, None]
 
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__)
-        rng = self._rng(results)
-        if rng.random() >= self.p or self.sigma == 0:
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
+        if self.sigma == 0:
             return results
         M, T, V, C = kp.shape
         present = _present(results)
@@ -498,11 +505,8 @@ class FrameDrop(_LowQualityTransform):
             keep[int(rng.integers(0, T))] = True
         return keep
 
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__)
-        rng = self._rng(results)
-        if rng.random() >= self.p:
-            return results
+    def corrupt(self, results: Dict, kp: np.ndarray,
+                rng: np.random.Generator) -> Dict:
         T = kp.shape[1]
         keep = self._kept_frames(T, rng)
         kept = np.flatnonzero(keep)

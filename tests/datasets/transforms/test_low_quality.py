@@ -68,13 +68,11 @@ def test_skd_mean_imputation_by_hand():
         np.ones((1, 1, 1, 3), np.float32)
     res = dict(keypoint=kp.copy(), frame_dir='x')
     t = RandomJointDrop(drop_prob=0.5, impute_window=1, test_mode=True)
-    drop = t._rng(dict(res)).random()  # p draw
-    del drop
     out = t(dict(res))
     value = out['keypoint'][0, :, 0, 0]
     # recompute the same mask to know which frames were dropped
     rng = t._rng(dict(res))
-    rng.random()
+    rng.random()  # the draw deciding whether the sample is corrupted
     dropped = rng.random((1, 7, 1), dtype=np.float32)[0, :, 0] < 0.5
     for i in range(7):
         if not dropped[i]:
