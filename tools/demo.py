@@ -34,6 +34,8 @@ BASELINE_CFG = f'configs/baselines/stgcn_1xb32-{LQ}'
 STUDENTS = {
     'baseline': (BASELINE_CFG, 'student on low-quality data alone'),
     'logitkd': (f'configs/partkd/logitkd_stgcn_1xb32-{LQ}', 'logit KD'),
+    'logitkd-w025': (f'configs/partkd/logitkd-w025_stgcn_1xb32-{LQ}',
+                     'logit KD, weight 0.25'),
     'featkd': (f'configs/partkd/featkd_stgcn_1xb32-{LQ}',
                'feature KD (SKD-style)'),
     'partkd': (f'configs/partkd/partkd_stgcn_1xb32-{LQ}', 'PartKD'),
