@@ -48,13 +48,23 @@ class PartProjection(nn.Module):
             if i < num_layers - 1:
                 self.norms.append(nn.BatchNorm1d(num_parts * d_out))
 
+    @staticmethod
+    def _norm(norm: nn.BatchNorm1d, x: torch.Tensor) -> torch.Tensor:
+        if norm.training and x.shape[0] < 2:
+            # One sample has no batch statistics (e.g. the only paired sample
+            # of a batch with a small paired_ratio): use the running ones.
+            return F.batch_norm(x, norm.running_mean, norm.running_var,
+                                norm.weight, norm.bias, False, 0., norm.eps)
+        return norm(x)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, P, C) -> (N, P, D)``."""
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             x = torch.einsum('npc,pcd->npd', x, w) + b
             if i < len(self.norms):
                 N, P, D = x.shape
-                x = F.relu(self.norms[i](x.reshape(N, P * D)).reshape(N, P, D))
+                x = F.relu(self._norm(self.norms[i], x.reshape(N, P * D))
+                           .reshape(N, P, D))
         return x
 
 

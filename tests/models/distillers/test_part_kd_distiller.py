@@ -161,3 +161,19 @@ def test_build_time_errors(tmp_path, teacher_ckpt):
     student_k['student']['cls_head']['num_classes'] = 5
     with pytest.raises(ValueError, match='student has 5 classes'):
         MODELS.build(student_k)
+
+
+def test_batch_with_a_single_paired_sample(teacher_ckpt):
+    """A small paired_ratio can leave one paired sample in a batch: the
+    teacher-side projection must not need batch statistics then."""
+    model = MODELS.build(distiller_cfg(teacher_ckpt, paired_ratio=0.3))
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2, 3])
+    idx = torch.arange(200)
+    paired = paired_mask(idx, 0.3)
+    chosen = idx[paired][:1].tolist() + idx[~paired][:3].tolist()
+    for ds, i in zip(samples, chosen):
+        ds.set_metainfo(dict(sample_idx=i))
+    assert int(model.paired(samples).sum()) == 1
+    losses = model(x, samples, mode='loss')
+    assert torch.isfinite(losses['loss_part_contrast'])

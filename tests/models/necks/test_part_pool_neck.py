@@ -49,3 +49,11 @@ def test_custom_parts_and_errors():
     with pytest.raises(ValueError, match='has 13'):
         PartPoolNeck(in_channels=4, layout='penn')(torch.zeros(1, 1, 4, 2,
                                                                25))
+
+
+def test_single_sample_in_training_uses_running_statistics():
+    neck = PartPoolNeck(in_channels=4, layout='penn', out_channels=4,
+                        hidden_channels=8).train()
+    x = torch.randn(1, 1, 4, 3, 13)
+    out = neck(x)  # a BatchNorm of one sample would raise here
+    torch.testing.assert_close(out, neck.eval()(x))
