@@ -11,7 +11,7 @@ import mmpartkd  # noqa: F401  (registers components, applies compat fixes)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmpartkd.utils import setup_cpu_distributed
+from mmpartkd.utils import setup_cpu_distributed, teardown_distributed
 
 
 def parse_args():
@@ -65,6 +65,7 @@ def main():
     setup_cpu_distributed(cfg)  # gloo when there is no CUDA
     runner = Runner.from_cfg(cfg)
     runner.test()
+    teardown_distributed()
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
 
-__all__ = ['setup_cpu_distributed']
+__all__ = ['setup_cpu_distributed', 'teardown_distributed']
 
 
 def setup_cpu_distributed(cfg: Config) -> Config:
@@ -74,3 +74,12 @@ def setup_cpu_distributed(cfg: Config) -> Config:
         wrapper.setdefault('device_ids', None)
     cfg.model_wrapper_cfg = wrapper
     return cfg
+
+
+def teardown_distributed() -> None:
+    """Wait for every rank, then destroy the process group. Without it gloo's
+    threads can outlive the interpreter and abort the process at exit
+    ("terminate called without an active exception") after a good run."""
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
