@@ -1,5 +1,6 @@
 """A 2-process gloo run of the distillation loss and one SGD step equals the
 1-process run on the same global batch."""
+import datetime
 import os
 import socket
 
@@ -55,7 +56,8 @@ def step(model, x, samples, wrapped=None):
 
 def worker(rank, ckpt, port, out):
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=2)
+    dist.init_process_group('gloo', rank=rank, world_size=2,
+                            timeout=datetime.timedelta(seconds=120))
     torch.set_num_threads(1)
     model = build(ckpt)
     x, samples = make_distill_batch(LABELS)
@@ -65,6 +67,7 @@ def worker(rank, ckpt, port, out):
     dist.all_reduce(values)
     if rank == 0:
         torch.save(dict(loss=values / 2, state=model.state_dict()), out)
+    dist.barrier()  # neither rank tears gloo down while the other works
     dist.destroy_process_group()
 
 
