@@ -14,7 +14,8 @@ from mmaction.utils import ConfigType, OptConfigType
 from mmpartkd.datasets.transforms.modalities import IKEM_MODALITIES
 from ..ssl.contrastive import relational_kd_loss
 from ..ssl.feature_queue import FeatureQueue
-from ..ssl.multimodal_moco import mlp, pool_gcn_feature, select_modality
+from ..ssl.multimodal_moco import (check_modalities, mlp, pool_gcn_feature,
+                                   select_modality)
 
 __all__ = ['RelationalCMKD']
 
@@ -106,11 +107,7 @@ class RelationalCMKD(BaseModel):
         self.teacher_modalities = tuple(self.teacher.modalities)
         for name, mods in (('student', self.student_modalities),
                            ('teacher', self.teacher_modalities)):
-            missing = set(mods) - set(self.input_modalities)
-            if missing:
-                raise ValueError(f'{name} modalities {sorted(missing)} are '
-                                 f'not in input_modalities '
-                                 f'{self.input_modalities}')
+            check_modalities(mods, self.input_modalities, f'{name} ')
         if teacher_ckpt:
             load_checkpoint(
                 self.teacher, teacher_ckpt, map_location='cpu', strict=True,

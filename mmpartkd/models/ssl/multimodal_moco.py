@@ -38,6 +38,17 @@ def select_modality(x: torch.Tensor, input_modalities: Sequence[str],
     return x[..., k * in_channels:(k + 1) * in_channels]
 
 
+def check_modalities(modalities: Sequence[str],
+                     input_modalities: Sequence[str],
+                     what: str = '') -> None:
+    """Raise ``ValueError`` unless every modality is a channel group of the
+    packed input."""
+    missing = set(modalities) - set(input_modalities)
+    if missing:
+        raise ValueError(f'{what}modalities {sorted(missing)} are not in '
+                         f'input_modalities {tuple(input_modalities)}')
+
+
 @MODELS.register_module()
 class MultiModalMoCo(BaseModel):
     """Multi-modality MoCo v2 (SkeletonCLR per modality), CrosSCLR's
@@ -122,10 +133,7 @@ class MultiModalMoCo(BaseModel):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.modalities = tuple(modalities)
         self.input_modalities = tuple(input_modalities or modalities)
-        missing = set(self.modalities) - set(self.input_modalities)
-        if missing:
-            raise ValueError(f'modalities {sorted(missing)} are not in '
-                             f'input_modalities {self.input_modalities}')
+        check_modalities(self.modalities, self.input_modalities)
         self.in_channels = in_channels
         self.feat_dim = feat_dim
         self.proj_dims = {

@@ -8,7 +8,7 @@ from torch import nn
 
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType
-from .multimodal_moco import select_modality
+from .multimodal_moco import check_modalities, select_modality
 
 __all__ = ['MultiModalRecognizerGCN']
 
@@ -69,10 +69,7 @@ class MultiModalRecognizerGCN(BaseModel):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.modalities = tuple(modalities)
         self.input_modalities = tuple(input_modalities or modalities)
-        missing = set(self.modalities) - set(self.input_modalities)
-        if missing:
-            raise ValueError(f'modalities {sorted(missing)} are not in '
-                             f'input_modalities {self.input_modalities}')
+        check_modalities(self.modalities, self.input_modalities)
         self.in_channels = in_channels
         self.frozen = frozen
         backbones = {}
