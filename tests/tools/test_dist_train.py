@@ -6,7 +6,6 @@ batch is tested in tests/models/distillers/test_part_kd_distiller_dist.py.
 """
 import glob
 import os
-import os.path as osp
 import re
 import shutil
 import socket
@@ -16,51 +15,13 @@ import sys
 import pytest
 import torch
 
-from mmaction.registry import MODELS
-from mmpartkd.testing import tiny_gcn_cfg
-
 pytestmark = pytest.mark.skipif(
     shutil.which('bash') is None, reason='the launch scripts need bash')
-
-DISTILL = """
-_base_ = '{base}/partkd/partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'
-model = dict(
-    student=dict(backbone=dict(base_channels=4, num_stages=3,
-                               inflate_stages=[3], down_stages=[3]),
-                 cls_head=dict(in_channels=8)),
-    teacher=dict(_delete_=True, type='RecognizerGCN',
-                 backbone=dict(type='STGCN', base_channels=4, num_stages=3,
-                               inflate_stages=[3], down_stages=[3],
-                               graph_cfg=dict(layout='nturgb+d',
-                                              mode='stgcn_spatial')),
-                 cls_head=dict(type='GCNHead', num_classes=10,
-                               in_channels=8)),
-    teacher_ckpt='{teacher_ckpt}',
-    student_neck=dict(in_channels=8, out_channels=8, hidden_channels=8),
-    teacher_neck=dict(in_channels=8, out_channels=8, hidden_channels=8),
-    part_head=dict(embed_channels=8, bank_size=4, part_matrix='uniform'))
-train_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False,
-                        dataset=dict(ann_file='{ann}'))
-val_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False,
-                      dataset=dict(ann_file='{ann}'))
-test_dataloader = val_dataloader
-train_cfg = dict(max_epochs=1, val_interval=1)
-default_hooks = dict(logger=dict(interval=1))
-"""  # noqa: E501
-
 
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
-
-
-def teacher_checkpoint(path):
-    """An untrained teacher: distillation only needs weights that fit."""
-    cfg = tiny_gcn_cfg(num_classes=10)
-    torch.manual_seed(0)
-    torch.save(dict(state_dict=MODELS.build(cfg).state_dict()), path)
-    return path
 
 
 def launch(repo_root, script, *args):
@@ -75,15 +36,11 @@ def launch(repo_root, script, *args):
 
 
 def test_dist_train_and_test_two_cpu_processes(tmp_path, repo_root,
-                                               synthetic_ann_file):
+                                               synthetic_ann_file,
+                                               partkd_config):
     if torch.cuda.is_available():
         pytest.skip('checks the CPU (gloo) path')
-    config = tmp_path / 'distill.py'
-    config.write_text(
-        DISTILL.format(
-            base=osp.join(repo_root, 'configs'),
-            teacher_ckpt=teacher_checkpoint(str(tmp_path / 'teacher.pth')),
-            ann=synthetic_ann_file))
+    config = partkd_config()
     work = tmp_path / 'work'
     log = launch(repo_root, 'dist_train.sh', str(config), '2', '--work-dir',
                  str(work))
