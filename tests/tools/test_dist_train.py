@@ -18,6 +18,7 @@ import torch
 pytestmark = pytest.mark.skipif(
     shutil.which('bash') is None, reason='the launch scripts need bash')
 
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
