@@ -89,7 +89,8 @@ def main():
         fingerprint=cache_fingerprint(model.teacher_ckpt, dataset_cfg,
                                       build_model_cfg(cfg.model.teacher,
                                                       'teacher')),
-        num_augs=args.num_augs, seed=args.seed, dtype=np.dtype(dtype).name,
+        part_block=model.part_block, num_augs=args.num_augs, seed=args.seed,
+        dtype=np.dtype(dtype).name,
         shapes={k: list(v.shape) for k, v in arrays.items()},
         frame_dirs=frame_dirs, config=args.config)
     write_cache(args.out, arrays, meta)

@@ -1,6 +1,7 @@
 """Part-level knowledge distillation from a high-quality teacher into a
 low-quality student (SPEC §4)."""
 import os.path as osp
+from functools import partial
 from typing import Dict, Optional, Union
 
 import torch
@@ -28,6 +29,12 @@ def build_model_cfg(spec: ModelSpec, what: str) -> dict:
         raise TypeError(f'{what} must be a model config dict or a config '
                         f'file path, got {type(spec).__name__}')
     return spec
+
+
+def _store_output(records: dict, key: str, module: nn.Module, args: tuple,
+                  output: torch.Tensor) -> None:
+    """Forward hook: keep a block's output for the part necks."""
+    records[key] = output
 
 
 def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
@@ -84,6 +91,11 @@ class PartKDDistiller(BaseModel):
             high-quality twin (see :func:`paired_mask`); the others are
             trained through the memory bank's positives and ``loss_cls``.
         paired_seed (int): Seed of the paired/unpaired assignment.
+        part_block (int, optional): Pool the parts from the output of this
+            backbone block (``backbone.gcn[part_block]``, negative counts
+            from the end) in teacher and student instead of the backbone
+            output (None, SPEC §4.2). Earlier blocks have aggregated fewer
+            graph hops, so their joint features stay closer to their part.
         teacher_cache (str, optional): A teacher-feature cache directory
             (``tools/cache_teacher.py``). Its outputs replace the live
             teacher forward; a cache built with another teacher checkpoint
@@ -105,6 +117,7 @@ class PartKDDistiller(BaseModel):
                  loss_feat: Optional[dict] = None,
                  paired_ratio: float = 1.0,
                  paired_seed: int = 0,
+                 part_block: Optional[int] = None,
                  teacher_cache: Optional[str] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -124,12 +137,26 @@ class PartKDDistiller(BaseModel):
         self.teacher_ckpt = teacher_ckpt
         self._load_teacher(teacher_ckpt)
         self._freeze_teacher()
+        self.part_block = part_block
+        self._block_outputs: Dict[str, torch.Tensor] = {}
+        if part_block is not None:
+            if part_head is None:
+                raise ValueError('part_block needs part_head')
+            for who in ('student', 'teacher'):
+                self._part_block(who).register_forward_hook(
+                    partial(_store_output, self._block_outputs, who))
         self.teacher_cache = None
         if teacher_cache:
             self.teacher_cache = TeacherCache(teacher_cache)
             self.teacher_cache.check(
                 dict(teacher_ckpt=file_sha256(teacher_ckpt)),
                 f' for teacher_ckpt "{teacher_ckpt}"')
+            cached_block = self.teacher_cache.meta.get('part_block')
+            if cached_block != part_block:
+                raise ValueError(
+                    f'teacher cache "{teacher_cache}" pooled the parts of '
+                    f'block {cached_block}, the config asks for block '
+                    f'{part_block}: rebuild it with tools/cache_teacher.py')
         num_classes = self._check_num_classes()
 
         self.student_neck = MODELS.build(student_neck) if student_neck \
@@ -148,6 +175,30 @@ class PartKDDistiller(BaseModel):
             self.feat_proj = nn.Linear(c_s, c_t)
 
     # ------------------------------------------------------------- building
+    def _part_block(self, who: str) -> nn.Module:
+        blocks = getattr(getattr(self, who).backbone, 'gcn', None)
+        if not isinstance(blocks, nn.ModuleList):
+            raise TypeError(f'part_block needs a {who} backbone with a '
+                            '`gcn` ModuleList of blocks (STGCN, AAGCN, ...)')
+        if not -len(blocks) <= self.part_block < len(blocks):
+            raise IndexError(f'part_block={self.part_block} but the {who} '
+                             f'backbone has {len(blocks)} blocks')
+        return blocks[self.part_block]
+
+    def _part_channels(self, who: str) -> int:
+        """Channels of the features the ``who`` part neck pools."""
+        if self.part_block is None:
+            return getattr(self, who).cls_head.in_channels
+        return self._part_block(who).gcn.out_channels
+
+    def part_features(self, feats: torch.Tensor, who: str) -> torch.Tensor:
+        """The ``(N, M, C, T, V)`` features the part necks pool: the backbone
+        output ``feats`` or the recorded output of ``part_block``."""
+        if self.part_block is None:
+            return feats
+        block = self._block_outputs.pop(who)  # (N * M, C, T, V)
+        return block.reshape(feats.shape[:2] + block.shape[1:])
+
     def _load_teacher(self, ckpt: Optional[str]) -> None:
         if not ckpt:
             raise ValueError(
@@ -216,10 +267,12 @@ class PartKDDistiller(BaseModel):
                 'matches a student to a teacher on another layout')
         for neck, who in ((s_neck, 'student'), (self.teacher_neck,
                                                 'teacher')):
-            c = getattr(self, who).cls_head.in_channels
+            c = self._part_channels(who)
             if neck.in_channels != c:
+                where = 'backbone' if self.part_block is None else \
+                    f'block {self.part_block}'
                 raise ValueError(f'{who}_neck.in_channels={neck.in_channels}'
-                                 f' but the {who} backbone gives {c}')
+                                 f' but the {who} {where} gives {c}')
         head = self.part_head
         if head.num_classes != num_classes:
             raise ValueError(f'part_head.num_classes={head.num_classes} but '
@@ -281,7 +334,8 @@ class PartKDDistiller(BaseModel):
             logits=self.teacher.cls_head(feats),
             feat=feats.mean(dim=(1, 3, 4)))
         if self.teacher_neck is not None:
-            out['parts'] = self.teacher_neck.pool(feats)
+            out['parts'] = self.teacher_neck.pool(
+                self.part_features(feats, 'teacher'))
         return out
 
     def loss(self, inputs: torch.Tensor,
@@ -306,7 +360,8 @@ class PartKDDistiller(BaseModel):
             teacher = None
 
         if self.part_head is not None:
-            s_parts = self.student_part_neck(feats)
+            s_parts = self.student_part_neck(
+                self.part_features(feats, 'student'))
             if teacher is not None:
                 t_parts = self.teacher_neck.embed(teacher['parts'].to(
                     s_parts.dtype))

@@ -177,3 +177,43 @@ def test_batch_with_a_single_paired_sample(teacher_ckpt):
     assert int(model.paired(samples).sum()) == 1
     losses = model(x, samples, mode='loss')
     assert torch.isfinite(losses['loss_part_contrast'])
+
+
+def test_part_block_pools_an_earlier_block(teacher_ckpt):
+    cfg = distiller_cfg(teacher_ckpt, part_block=0, loss_kd=None,
+                        loss_feat=None)
+    for neck in ('student_neck', 'teacher_neck'):
+        cfg[neck]['in_channels'] = 4  # block 0 keeps base_channels
+    model = MODELS.build(cfg)
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2, 3])
+    hq = torch.stack([s.hq_inputs for s in samples])
+    # reference: the teacher backbone cut after its first block
+    cut = copy.deepcopy(model.teacher.backbone)
+    cut.num_stages = 1
+    with torch.no_grad():
+        block0 = cut(hq.flatten(0, 1))
+    torch.testing.assert_close(model.teacher_forward(hq, samples)['parts'],
+                               model.teacher_neck.pool(block0))
+    losses = model(x, samples, mode='loss')
+    losses['loss_part_contrast'].backward()
+    student_blocks = model.student.backbone.gcn
+    assert all(p.grad is not None for p in student_blocks[0].parameters())
+    # the part loss stops at block 0: later blocks only learn from loss_cls
+    assert all(p.grad is None for p in student_blocks[1].parameters())
+    # the exported student is the plain one, hooks or not
+    plain = MODELS.build(tiny_gcn_cfg()).eval()
+    plain.load_state_dict(model.student_state_dict())
+    model.eval()
+    torch.testing.assert_close(plain(x, mode='tensor'),
+                               model(x, mode='tensor'))
+
+
+def test_part_block_errors(teacher_ckpt):
+    with pytest.raises(IndexError, match='3 blocks'):
+        MODELS.build(distiller_cfg(teacher_ckpt, part_block=3))
+    with pytest.raises(ValueError, match='block 0 gives 4'):
+        MODELS.build(distiller_cfg(teacher_ckpt, part_block=0))
+    with pytest.raises(ValueError, match='part_block needs part_head'):
+        MODELS.build(distiller_cfg(teacher_ckpt, part_block=0,
+                                   part_head=None))
