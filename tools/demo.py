@@ -163,11 +163,14 @@ class Demo:
             results[f'{tag}teacher (low-quality val)'] = [
                 self.test(f'{pre}teacher_lq', lq_cfg, teacher)]
             for method in methods:
-                config, desc = students[method]
-                extra = [] if method == 'baseline' else list(kd_opts)
+                # (config, description[, extra --cfg-options])
+                config, desc, *variant = students[method]
+                extra = [] if config == lq_cfg else list(kd_opts)
                 if method.startswith('partkd') and method not in (
                         'partkd-uniform', 'partkd-learned'):
                     extra.append(f'model.part_head.part_matrix={matrix}')
+                extra += [o.format(teacher=teacher)
+                          for o in (variant[0] if variant else ())]
                 for seed in args.seeds:
                     self.say(f'{tag}{method} ({desc}), seed {seed}')
                     name = f'{pre}{method}_seed{seed}'

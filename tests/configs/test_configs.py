@@ -1,14 +1,16 @@
 """Every shipped config loads, and every PartKD / baseline model builds
 (distillers with a teacher checkpoint saved by the test)."""
 import glob
+import importlib.util
 import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from mmaction.registry import MODELS
 from mmpartkd.models.distillers import build_model_cfg
+from mmpartkd.testing import make_distill_batch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -41,3 +43,46 @@ def test_model_builds(path, tmp_path, monkeypatch):
             model_cfg.part_head.part_matrix = 'uniform'
     model = MODELS.build(model_cfg)
     assert sum(p.numel() for p in model.parameters()) > 0
+
+
+def _penn_benchmark():
+    spec = importlib.util.spec_from_file_location(
+        'penn_action_benchmark',
+        osp.join(ROOT, 'tools', 'benchmarks', 'penn_action.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize('method', [
+    m for m in _penn_benchmark().students('harsh')
+    if m not in ('baseline', 'logitkd', 'featkd')
+])
+def test_penn_benchmark_variants_build_and_train(method, tmp_path,
+                                                 monkeypatch):
+    """Each method of tools/benchmarks/penn_action.py (config + its
+    --cfg-options) builds and gives finite losses on a Penn-shaped batch."""
+    monkeypatch.chdir(ROOT)
+    config, _, *variant = _penn_benchmark().students('harsh')[method]
+    cfg = Config.fromfile(config)
+    teacher = MODELS.build(build_model_cfg(
+        cfg.model.get('teacher', cfg.model), 'teacher'))
+    ckpt = str(tmp_path / 'teacher.pth')
+    torch.save(dict(state_dict=teacher.state_dict()), ckpt)
+    options = [o.format(teacher=ckpt) for o in (variant[0] if variant
+                                                 else ())]
+    if cfg.model.type == 'PartKDDistiller':
+        options = [f'model.teacher_ckpt={ckpt}',
+                   'model.part_head.part_matrix=uniform'] + options
+    cfg.merge_from_dict({
+        k: DictAction._parse_iterable(v)
+        for k, v in (o.split('=', 1) for o in options)})
+    if method == 'teacher-init':
+        assert cfg.load_from == ckpt
+        return
+    model = MODELS.build(cfg.model)
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2, 3, 0, 1], num_joints=13)
+    losses = model(x, samples, mode='loss')
+    assert {'loss_cls', 'loss_part_contrast'} <= set(losses)
+    assert all(torch.isfinite(v) for v in losses.values())
