@@ -31,6 +31,10 @@ def parse_args():
     norm = parser.add_mutually_exclusive_group()
     norm.add_argument('--temperature', type=float, default=0.1)
     norm.add_argument('--top-m', type=int)
+    parser.add_argument(
+        '--part-block', type=int,
+        help='pool the output of backbone block backbone.gcn[N] (the '
+        'distiller\'s part_block) instead of the backbone output')
     parser.add_argument('--folds', type=int, default=2)
     parser.add_argument('--probe-iters', type=int, default=100)
     parser.add_argument('--seed', type=int, default=0)
@@ -46,14 +50,15 @@ def main():
     layout = args.layout or cfg.model.backbone.graph_cfg.layout
     neck = PartPoolNeck(
         in_channels=model.cls_head.in_channels, layout=layout,
-        out_channels=None)
+        out_channels=None)  # no projection: in_channels is not used
     train_ds = innermost_dataset_cfg(cfg.train_dataloader.dataset)
     split = args.split or train_ds.get('split')
     loader = build_eval_dataloader(cfg, split=split,
                                    batch_size=args.batch_size)
     print(f'extracting {neck.num_parts} part features of '
           f'{len(loader.dataset)} "{split}" samples')
-    feats, labels = extract_part_features(model, neck, loader)
+    feats, labels = extract_part_features(model, neck, loader,
+                                          part_block=args.part_block)
     acc = probe_part_accuracy(feats, labels, num_classes, folds=args.folds,
                               epochs=args.probe_iters, seed=args.seed)
     matrix = normalize_part_matrix(
@@ -68,7 +73,8 @@ def main():
         meta=dict(config=args.config, checkpoint=args.checkpoint,
                   split=split, layout=neck.layout.name,
                   temperature=None if args.top_m else args.temperature,
-                  top_m=args.top_m, folds=args.folds))
+                  top_m=args.top_m, folds=args.folds,
+                  part_block=args.part_block))
     np.set_printoptions(precision=2, suppress=True)
     print('per-class probe accuracy (rows: classes, cols: '
           f'{neck.part_names}):\n{acc}')

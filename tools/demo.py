@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+from typing import Optional
 
 import numpy as np
 
@@ -89,6 +90,7 @@ class Demo:
         self.logs = osp.join(self.work_dir, 'logs')
         os.makedirs(self.logs, exist_ok=True)
         self.start = time.time()
+        self.matrices = {}
 
     def say(self, msg: str) -> None:
         print(f'[{time.time() - self.start:6.0f}s] {msg}', flush=True)
@@ -148,10 +150,9 @@ class Demo:
         teacher = self.train('teacher', self.teacher_cfg, args.teacher_seed)
         results['teacher (clean val)'] = [
             self.test('teacher_clean', self.teacher_cfg, teacher)]
-        matrix = osp.join(self.work_dir, 'part_matrix', 'part_matrix.npy')
-        self.run('part_matrix', ['tools/compute_part_matrix.py',
-                                 self.teacher_cfg, teacher, '--out', matrix])
-        shutil.copy(matrix[:-4] + '.png',
+        self.teacher_ckpt = teacher
+        self.part_matrix()
+        shutil.copy(osp.join(self.work_dir, 'part_matrix', 'part_matrix.png'),
                     osp.join(self.work_dir, 'part_matrix.png'))
         kd_opts = [f'model.teacher_ckpt={teacher}']
         for protocol, (lq_cfg, students) in self.protocols.items():
@@ -165,12 +166,16 @@ class Demo:
             for method in methods:
                 # (config, description[, extra --cfg-options])
                 config, desc, *variant = students[method]
+                variant = [o.format(teacher=teacher)
+                           for o in (variant[0] if variant else ())]
                 extra = [] if config == lq_cfg else list(kd_opts)
                 if method.startswith('partkd') and method not in (
                         'partkd-uniform', 'partkd-learned'):
+                    block = [o.split('=')[1] for o in variant
+                             if o.startswith('model.part_block=')]
+                    matrix = self.part_matrix(*block)
                     extra.append(f'model.part_head.part_matrix={matrix}')
-                extra += [o.format(teacher=teacher)
-                          for o in (variant[0] if variant else ())]
+                extra += variant
                 for seed in args.seeds:
                     self.say(f'{tag}{method} ({desc}), seed {seed}')
                     name = f'{pre}{method}_seed{seed}'
@@ -180,6 +185,18 @@ class Demo:
                     if method == 'partkd' and seed == args.seeds[0]:
                         self.check_export(config, lq_cfg, ckpt, acc, pre)
         self.report(results, methods)
+
+    def part_matrix(self, part_block: Optional[str] = None) -> str:
+        """The teacher's part matrix, measured on the backbone output or on
+        the block the parts are pooled from (computed once each)."""
+        name = 'part_matrix' + (f'_block{part_block}' if part_block else '')
+        matrix = osp.join(self.work_dir, name, 'part_matrix.npy')
+        if name not in self.matrices:  # this run's teacher: recompute
+            self.matrices[name] = matrix
+            self.run(name, ['tools/compute_part_matrix.py', self.teacher_cfg,
+                            self.teacher_ckpt, '--out', matrix] +
+                     (['--part-block', part_block] if part_block else []))
+        return matrix
 
     def check_export(self, config: str, student_cfg: str, ckpt: str,
                      acc: float, prefix: str = '') -> None:

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.utils import ProgressBar
 
+from mmpartkd.models.utils import BlockRecorder
 from mmpartkd.utils import atomic_write
 
 __all__ = [
@@ -27,7 +28,8 @@ __all__ = [
 @torch.no_grad()
 def extract_part_features(model: torch.nn.Module, neck: torch.nn.Module,
                           dataloader,
-                          progress: bool = True
+                          progress: bool = True,
+                          part_block: Optional[int] = None
                           ) -> Tuple[np.ndarray, np.ndarray]:
     """Pooled part features of a recognizer over a dataloader.
 
@@ -35,16 +37,24 @@ def extract_part_features(model: torch.nn.Module, neck: torch.nn.Module,
         model: A GCN recognizer (``extract_feat`` gives ``(N, M, C, T, V)``).
         neck: A :class:`PartPoolNeck` whose ``pool`` is used.
         dataloader: Yields mmaction2 batches (``inputs``, ``data_samples``).
+        progress (bool): Show a progress bar.
+        part_block (int, optional): Pool the output of
+            ``backbone.gcn[part_block]`` instead of the backbone output (as
+            ``PartKDDistiller(part_block=...)`` does).
 
     Returns:
         tuple: features ``(N, P, C)`` float32 and labels ``(N,)`` int64.
     """
     model.eval()
+    recorder = BlockRecorder(model, part_block) if part_block is not None \
+        else None
     feats, labels = [], []
     bar = ProgressBar(len(dataloader.dataset)) if progress else None
     for batch in dataloader:
         data = model.data_preprocessor(batch, False)
         x, _ = model.extract_feat(data['inputs'])
+        if recorder is not None:
+            x = recorder.pop(x)
         n = len(data['data_samples'])
         pooled = neck.pool(x)  # (n * num_clips, P, C): average the clips
         pooled = pooled.reshape(n, -1, *pooled.shape[1:]).mean(1)

@@ -1,7 +1,6 @@
 """Part-level knowledge distillation from a high-quality teacher into a
 low-quality student (SPEC §4)."""
 import os.path as osp
-from functools import partial
 from typing import Dict, Optional, Union
 
 import torch
@@ -13,6 +12,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
 from mmpartkd.apis.teacher_cache import TeacherCache, file_sha256
+from mmpartkd.models.utils import BlockRecorder
 
 __all__ = ['PartKDDistiller', 'build_model_cfg', 'paired_mask']
 
@@ -29,12 +29,6 @@ def build_model_cfg(spec: ModelSpec, what: str) -> dict:
         raise TypeError(f'{what} must be a model config dict or a config '
                         f'file path, got {type(spec).__name__}')
     return spec
-
-
-def _store_output(records: dict, key: str, module: nn.Module, args: tuple,
-                  output: torch.Tensor) -> None:
-    """Forward hook: keep a block's output for the part necks."""
-    records[key] = output
 
 
 def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
@@ -138,13 +132,13 @@ class PartKDDistiller(BaseModel):
         self._load_teacher(teacher_ckpt)
         self._freeze_teacher()
         self.part_block = part_block
-        self._block_outputs: Dict[str, torch.Tensor] = {}
+        self.block_recorders: Dict[str, BlockRecorder] = {}
         if part_block is not None:
             if part_head is None:
                 raise ValueError('part_block needs part_head')
-            for who in ('student', 'teacher'):
-                self._part_block(who).register_forward_hook(
-                    partial(_store_output, self._block_outputs, who))
+            self.block_recorders = {
+                who: BlockRecorder(getattr(self, who), part_block, who)
+                for who in ('student', 'teacher')}
         self.teacher_cache = None
         if teacher_cache:
             self.teacher_cache = TeacherCache(teacher_cache)
@@ -175,29 +169,18 @@ class PartKDDistiller(BaseModel):
             self.feat_proj = nn.Linear(c_s, c_t)
 
     # ------------------------------------------------------------- building
-    def _part_block(self, who: str) -> nn.Module:
-        blocks = getattr(getattr(self, who).backbone, 'gcn', None)
-        if not isinstance(blocks, nn.ModuleList):
-            raise TypeError(f'part_block needs a {who} backbone with a '
-                            '`gcn` ModuleList of blocks (STGCN, AAGCN, ...)')
-        if not -len(blocks) <= self.part_block < len(blocks):
-            raise IndexError(f'part_block={self.part_block} but the {who} '
-                             f'backbone has {len(blocks)} blocks')
-        return blocks[self.part_block]
-
     def _part_channels(self, who: str) -> int:
         """Channels of the features the ``who`` part neck pools."""
         if self.part_block is None:
             return getattr(self, who).cls_head.in_channels
-        return self._part_block(who).gcn.out_channels
+        return self.block_recorders[who].out_channels
 
     def part_features(self, feats: torch.Tensor, who: str) -> torch.Tensor:
         """The ``(N, M, C, T, V)`` features the part necks pool: the backbone
         output ``feats`` or the recorded output of ``part_block``."""
         if self.part_block is None:
             return feats
-        block = self._block_outputs.pop(who)  # (N * M, C, T, V)
-        return block.reshape(feats.shape[:2] + block.shape[1:])
+        return self.block_recorders[who].pop(feats)
 
     def _load_teacher(self, ckpt: Optional[str]) -> None:
         if not ckpt:
