@@ -84,5 +84,6 @@ def test_penn_benchmark_variants_build_and_train(method, tmp_path,
     model.train()
     x, samples = make_distill_batch([0, 1, 2, 3, 0, 1], num_joints=13)
     losses = model(x, samples, mode='loss')
-    assert {'loss_cls', 'loss_part_contrast'} <= set(losses)
+    assert 'loss_cls' in losses
+    assert method.startswith('logitkd') or 'loss_part_contrast' in losses
     assert all(torch.isfinite(v) for v in losses.values())
