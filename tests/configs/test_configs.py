@@ -72,8 +72,9 @@ def test_penn_benchmark_variants_build_and_train(method, tmp_path,
     options = [o.format(teacher=ckpt) for o in (variant[0] if variant
                                                  else ())]
     if cfg.model.type == 'PartKDDistiller':
-        options = [f'model.teacher_ckpt={ckpt}',
-                   'model.part_head.part_matrix=uniform'] + options
+        options.insert(0, f'model.teacher_ckpt={ckpt}')
+    if cfg.model.get('part_head'):
+        options.insert(1, 'model.part_head.part_matrix=uniform')
     cfg.merge_from_dict({
         k: DictAction._parse_iterable(v)
         for k, v in (o.split('=', 1) for o in options)})
