@@ -47,6 +47,8 @@ PARTKD_VARIANTS = {
     'partkd-linear': ('PartKD, linear part projections',
                       ['model.student_neck.num_layers=1',
                        'model.teacher_neck.num_layers=1']),
+    'partkd-paired': ('PartKD, paired positives only',
+                      ['model.part_head.loss.mode=paired']),
     'partkd-fixedteacher': ('PartKD, teacher part features not projected',
                             ['model.teacher_neck.out_channels=None']),
     'partkd-fixedteacher-paired': (
