@@ -93,6 +93,12 @@ def test_stale_cache_is_refused(setup, tmp_path):
     with pytest.raises(ValueError, match="stale.*teacher_ckpt"):
         MODELS.build(dict(cfg.model, teacher_ckpt=other,
                           teacher_cache=setup['cache']))
+    # the cache pooled the backbone output, not an earlier block
+    necks = {k: dict(cfg.model[k], in_channels=4)
+             for k in ('student_neck', 'teacher_neck')}
+    with pytest.raises(ValueError, match='backbone output.*block 0'):
+        MODELS.build(dict(cfg.model, part_block=0,
+                          teacher_cache=setup['cache'], **necks))
     cache = TeacherCache(setup['cache'])
     dataset = dict(innermost_dataset_cfg(cfg.train_dataloader.dataset))
     good = cache_fingerprint(setup['ckpt'], dataset, cfg.model.teacher)

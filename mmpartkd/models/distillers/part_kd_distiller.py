@@ -147,10 +147,15 @@ class PartKDDistiller(BaseModel):
                 f' for teacher_ckpt "{teacher_ckpt}"')
             cached_block = self.teacher_cache.meta.get('part_block')
             if cached_block != part_block:
+                def where(b):
+                    return 'the backbone output' if b is None else \
+                        f'block {b}'
+
                 raise ValueError(
                     f'teacher cache "{teacher_cache}" pooled the parts of '
-                    f'block {cached_block}, the config asks for block '
-                    f'{part_block}: rebuild it with tools/cache_teacher.py')
+                    f'{where(cached_block)}, the config asks for '
+                    f'{where(part_block)}: rebuild it with '
+                    'tools/cache_teacher.py')
         num_classes = self._check_num_classes()
 
         self.student_neck = MODELS.build(student_neck) if student_neck \
