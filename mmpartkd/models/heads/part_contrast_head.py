@@ -154,15 +154,20 @@ class PartContrastHead(BaseModule):
         if not self.bank_size or embeds.shape[0] == 0:
             return
         embeds = embeds.detach().to(self.bank.dtype)
-        for k in labels.unique().tolist():
-            rows = embeds[labels == k][-self.bank_size:]
-            n = rows.shape[0]
-            slots = (self.bank_ptr[k] +
-                     torch.arange(n, device=rows.device)) % self.bank_size
-            self.bank[k, slots] = rows
-            self.bank_ptr[k] = (self.bank_ptr[k] + n) % self.bank_size
-            self.bank_count[k] = torch.clamp(
-                self.bank_count[k] + n, max=self.bank_size)
+        # one scatter for the whole batch: the i-th sample of class k in the
+        # batch goes r_i slots after k's pointer; only the last bank_size of
+        # a class are written (earlier ones would be overwritten anyway)
+        onehot = F.one_hot(labels, self.num_classes)
+        rank = (onehot.cumsum(0) * onehot).sum(1) - 1  # (n,)
+        per_class = onehot.sum(0)  # (K,)
+        skip = (per_class - self.bank_size).clamp(min=0)
+        keep = rank >= skip[labels]
+        k, r = labels[keep], rank[keep] - skip[labels][keep]
+        self.bank[k, (self.bank_ptr[k] + r) % self.bank_size] = embeds[keep]
+        written = per_class - skip
+        self.bank_ptr.copy_((self.bank_ptr + written) % self.bank_size)
+        self.bank_count.copy_(
+            (self.bank_count + written).clamp(max=self.bank_size))
 
     def loss(self, student_embeds: torch.Tensor, labels: torch.Tensor,
              teacher_embeds: torch.Tensor, teacher_labels: torch.Tensor,

@@ -40,6 +40,28 @@ def test_bank_fifo_and_wrap_around():
     assert valid.tolist() == [True, True, False, False, False, False]
 
 
+def test_enqueue_is_a_fifo_per_class():
+    """The one-scatter enqueue keeps exactly what a FIFO per class keeps,
+    over batches with mixed, repeated and overflowing classes."""
+    size = 3
+    h = head(bank_size=size)
+    fifo = {k: [] for k in range(3)}
+    g = torch.Generator().manual_seed(0)
+    for step in range(12):
+        n = int(torch.randint(0, 9, (1, ), generator=g))
+        labels = torch.randint(0, 3, (n, ), generator=g)
+        rows = unit(n, 2, 4, seed=step)
+        h.enqueue(rows, labels)
+        for row, k in zip(rows, labels.tolist()):
+            fifo[k] = (fifo[k] + [row])[-size:]
+        for k in range(3):
+            assert int(h.bank_count[k]) == len(fifo[k])
+            kept = sorted(tuple(r.flatten().tolist())
+                          for r in h.bank[k, :len(fifo[k])])
+            assert kept == sorted(tuple(r.flatten().tolist())
+                                  for r in fifo[k])
+
+
 def test_loss_equals_plain_loss_on_batch_plus_bank():
     h = head(bank_size=2)
     s, t = unit(4, 2, 4, seed=1), unit(2, 2, 4, seed=2)
