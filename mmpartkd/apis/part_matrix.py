@@ -194,10 +194,10 @@ def save_part_matrix(path: str, matrix: np.ndarray, accuracy: np.ndarray,
                      class_names: List[str], part_names: List[str],
                      meta: Dict) -> Dict[str, str]:
     """Write ``path`` (.npy), a heatmap PNG and a JSON of the raw
-    accuracies beside it, each atomically. Returns the written paths."""
+    accuracies beside it, each atomically, the .npy last: the file configs
+    read is replaced only once its heatmap and JSON are on disk. Returns the
+    written paths."""
     base = osp.splitext(path)[0]
-    with atomic_write(path, 'wb') as f:
-        np.save(f, matrix.astype(np.float32))
     png, js = base + '.png', base + '.json'
     plot_part_matrix(matrix, class_names, part_names, png)
     with atomic_write(js, 'w') as f:
@@ -211,4 +211,6 @@ def save_part_matrix(path: str, matrix: np.ndarray, accuracy: np.ndarray,
                 **meta),
             f,
             indent=1)
+    with atomic_write(path, 'wb') as f:
+        np.save(f, matrix.astype(np.float32))
     return dict(matrix=path, heatmap=png, json=js)
