@@ -31,6 +31,11 @@ def build_model_cfg(spec: ModelSpec, what: str) -> dict:
     return spec
 
 
+def _zero_from(module: nn.Module) -> torch.Tensor:
+    """A zero that depends on every parameter of ``module``."""
+    return sum(p.sum() * 0. for p in module.parameters())
+
+
 def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
                 seed: int = 0) -> torch.Tensor:
     """Which samples keep their high-quality twin: a fixed property of each
@@ -360,6 +365,10 @@ class PartKDDistiller(BaseModel):
             losses.update(
                 self.part_head.loss(s_parts, labels, t_parts, labels[idx],
                                     twin_index))
+            if teacher is None:  # keep the teacher projection in the graph:
+                # DDP expects a gradient for every parameter on every rank
+                losses['loss_part_contrast'] = losses[
+                    'loss_part_contrast'] + _zero_from(self.teacher_neck)
         if self.loss_kd is not None:
             losses['loss_kd'] = self.loss_kd(
                 logits[idx], teacher['logits'].to(logits.dtype)) \
@@ -370,8 +379,7 @@ class PartKDDistiller(BaseModel):
                 losses['loss_feat'] = self.loss_feat(
                     feat_s, teacher['feat'].to(feat_s.dtype))
             else:
-                losses['loss_feat'] = sum(
-                    p.sum() * 0. for p in self.feat_proj.parameters())
+                losses['loss_feat'] = _zero_from(self.feat_proj)
         return losses
 
     def predict(self, inputs: torch.Tensor,

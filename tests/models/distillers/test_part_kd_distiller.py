@@ -125,6 +125,12 @@ def test_paired_ratio(teacher_ckpt):
     losses = model(x, samples, mode='loss')
     assert calls == []  # no twin is shown to the teacher
     assert losses['loss_part_contrast'].item() == 0.  # empty bank
+    # ... but every trainable parameter gets a (zero) gradient, as DDP
+    # without find_unused_parameters needs
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            assert p.grad is not None, name
     model.paired_ratio = 0.5
     model(x, samples, mode='loss')
     assert calls == [int(paired_mask(torch.arange(4), 0.5).sum())]
