@@ -64,7 +64,7 @@ PARTKD_VARIANTS = {
 def students(protocol):
     name = NAME.format(protocol)
     partkd = f'configs/partkd/partkd_{name}'
-    return {
+    methods = {
         'baseline': (f'configs/baselines/{name}',
                      'student on low-quality data alone'),
         'logitkd': (f'configs/partkd/logitkd_{name}', 'logit KD'),
@@ -82,6 +82,15 @@ def students(protocol):
         **{k: (partkd, desc, opts)
            for k, (desc, opts) in PARTKD_VARIANTS.items()},
     }
+    # only 10 % of the training samples keep their high-quality twin: the
+    # setting the multi-sample loss is built for
+    for method in ('logitkd', 'featkd', 'partkd',
+                   'partkd-fixedteacher-paired'):
+        config, desc, *opts = methods[method]
+        methods[f'{method}-pr10'] = (
+            config, f'{desc}, 10 % of the samples paired',
+            (opts[0] if opts else []) + ['model.paired_ratio=0.1'])
+    return methods
 
 
 class PennAction(Demo):
