@@ -9,6 +9,9 @@ each (batch, bank) the median of ``--repeats`` timed calls (after one
 warm-up) is printed as a table, in milliseconds, and drawn as curves
 (time vs batch size, one curve per bank size) into a PNG. The loss is
 O(N * (N + K * bank) * P * D): the bank term dominates for large banks.
+
+It also times ``PartContrastHead.enqueue`` (one scatter for the batch)
+against a per-class Python loop, interleaved, and prints the ratio.
 """
 import argparse
 import os.path as osp
@@ -47,6 +50,39 @@ def time_loss(batch, bank, repeats, num_classes=60, parts=6, dim=64):
         if i:  # the first call is a warm-up
             times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
+
+
+def loop_enqueue(head, embeds, labels):
+    """Reference: the per-class FIFO update, one Python iteration a class."""
+    for k in labels.unique().tolist():
+        rows = embeds[labels == k][-head.bank_size:]
+        slots = (head.bank_ptr[k] + torch.arange(len(rows))) % head.bank_size
+        head.bank[k, slots] = rows
+        head.bank_ptr[k] = (head.bank_ptr[k] + len(rows)) % head.bank_size
+        head.bank_count[k] = torch.clamp(head.bank_count[k] + len(rows),
+                                         max=head.bank_size)
+
+
+def time_enqueue(batch, bank, repeats, num_classes=60, parts=6, dim=64):
+    """Median ms of ``head.enqueue`` and of ``loop_enqueue``, interleaved;
+    both must leave the same bank."""
+    torch.manual_seed(0)
+    heads = [MODELS.build(
+        dict(type='PartContrastHead', num_classes=num_classes,
+             num_parts=parts, embed_channels=dim, bank_size=bank,
+             gather=False)) for _ in range(2)]
+    times = ([], [])
+    for i in range(repeats + 1):
+        labels = torch.randint(0, num_classes, (batch, ))
+        embeds = F.normalize(torch.randn(batch, parts, dim), dim=-1)
+        for j, fn in enumerate((heads[0].enqueue, lambda e, y:
+                                loop_enqueue(heads[1], e, y))):
+            start = time.perf_counter()
+            fn(embeds, labels)
+            if i:
+                times[j].append(time.perf_counter() - start)
+    assert torch.equal(heads[0].bank, heads[1].bank)
+    return [1e3 * statistics.median(t) for t in times]
 
 
 def plot(results, batches, banks, path):
@@ -95,6 +131,12 @@ def main():
             f'{results[batch, b]:{width}.2f}' for b in args.banks))
     plot(results, args.batches, args.banks, args.out)
     print(f'wrote {osp.abspath(args.out)}')
+    print('\nenqueue, K=60, bank 32/class, median ms: scatter | per-class '
+          'loop | loop / scatter')
+    for batch in args.batches:
+        scatter, loop = time_enqueue(batch, 32, max(args.repeats, 20))
+        print(f'{batch:6d} {scatter:10.3f} {loop:10.3f} '
+              f'{loop / scatter:8.1f}x')
 
 
 if __name__ == '__main__':
