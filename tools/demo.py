@@ -90,7 +90,7 @@ class Demo:
         self.logs = osp.join(self.work_dir, 'logs')
         os.makedirs(self.logs, exist_ok=True)
         self.start = time.time()
-        self.matrices = {}
+        self.measured = set()  # part matrices of this run's teacher
 
     def say(self, msg: str) -> None:
         print(f'[{time.time() - self.start:6.0f}s] {msg}', flush=True)
@@ -191,8 +191,8 @@ class Demo:
         the block the parts are pooled from (computed once each)."""
         name = 'part_matrix' + (f'_block{part_block}' if part_block else '')
         matrix = osp.join(self.work_dir, name, 'part_matrix.npy')
-        if name not in self.matrices:  # this run's teacher: recompute
-            self.matrices[name] = matrix
+        if name not in self.measured:
+            self.measured.add(name)
             self.run(name, ['tools/compute_part_matrix.py', self.teacher_cfg,
                             self.teacher_ckpt, '--out', matrix] +
                      (['--part-block', part_block] if part_block else []))

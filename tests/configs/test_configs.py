@@ -45,7 +45,7 @@ def test_model_builds(path, tmp_path, monkeypatch):
     assert sum(p.numel() for p in model.parameters()) > 0
 
 
-def _penn_benchmark():
+def _load_penn_benchmark():
     spec = importlib.util.spec_from_file_location(
         'penn_action_benchmark',
         osp.join(ROOT, 'tools', 'benchmarks', 'penn_action.py'))
@@ -54,8 +54,11 @@ def _penn_benchmark():
     return module
 
 
+PENN_METHODS = _load_penn_benchmark().students('harsh')
+
+
 @pytest.mark.parametrize('method', [
-    m for m in _penn_benchmark().students('harsh')
+    m for m in PENN_METHODS
     if m not in ('baseline', 'logitkd', 'featkd', 'partkd')
 ])
 def test_penn_benchmark_variants_build_and_train(method, tmp_path,
@@ -63,7 +66,7 @@ def test_penn_benchmark_variants_build_and_train(method, tmp_path,
     """Each method of tools/benchmarks/penn_action.py (config + its
     --cfg-options) builds and gives finite losses on a Penn-shaped batch."""
     monkeypatch.chdir(ROOT)
-    config, _, *variant = _penn_benchmark().students('harsh')[method]
+    config, _, *variant = PENN_METHODS[method]
     cfg = Config.fromfile(config)
     teacher = MODELS.build(build_model_cfg(
         cfg.model.get('teacher', cfg.model), 'teacher'))

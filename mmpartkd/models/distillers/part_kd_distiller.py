@@ -31,6 +31,11 @@ def build_model_cfg(spec: ModelSpec, what: str) -> dict:
     return spec
 
 
+def _pooled_at(part_block: Optional[int]) -> str:
+    return 'the backbone output' if part_block is None else \
+        f'block {part_block}'
+
+
 def _zero_from(module: nn.Module) -> torch.Tensor:
     """A zero that depends on every parameter of ``module``."""
     return sum(p.sum() * 0. for p in module.parameters())
@@ -152,14 +157,10 @@ class PartKDDistiller(BaseModel):
                 f' for teacher_ckpt "{teacher_ckpt}"')
             cached_block = self.teacher_cache.meta.get('part_block')
             if cached_block != part_block:
-                def where(b):
-                    return 'the backbone output' if b is None else \
-                        f'block {b}'
-
                 raise ValueError(
                     f'teacher cache "{teacher_cache}" pooled the parts of '
-                    f'{where(cached_block)}, the config asks for '
-                    f'{where(part_block)}: rebuild it with '
+                    f'{_pooled_at(cached_block)}, the config asks for '
+                    f'{_pooled_at(part_block)}: rebuild it with '
                     'tools/cache_teacher.py')
         num_classes = self._check_num_classes()
 

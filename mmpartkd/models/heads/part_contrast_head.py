@@ -161,8 +161,9 @@ class PartContrastHead(BaseModule):
         rank = (onehot.cumsum(0) * onehot).sum(1) - 1  # (n,)
         per_class = onehot.sum(0)  # (K,)
         skip = (per_class - self.bank_size).clamp(min=0)
-        keep = rank >= skip[labels]
-        k, r = labels[keep], rank[keep] - skip[labels][keep]
+        rank = rank - skip[labels]  # < 0: overwritten within the batch
+        keep = rank >= 0
+        k, r = labels[keep], rank[keep]
         self.bank[k, (self.bank_ptr[k] + r) % self.bank_size] = embeds[keep]
         written = per_class - skip
         self.bank_ptr.copy_((self.bank_ptr + written) % self.bank_size)
