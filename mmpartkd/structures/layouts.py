@@ -22,6 +22,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .keypoints import check_keypoint_array
+
 __all__ = [
     'Layout', 'LAYOUTS', 'PART_NAMES', 'register_layout', 'get_layout',
     'register_joint_mapping', 'get_joint_mapping', 'patch_stock_graph'
@@ -124,24 +126,11 @@ class Layout:
             center=self.center)
 
     def check_keypoint(self, keypoint: np.ndarray, where: str = '') -> None:
-        """Raise a clear ``ValueError`` for a keypoint array of the wrong
-        joint count, non-finite values or no frames. Shape ``(M, T, V, C)``."""
-        where = f'{where}: ' if where else ''
-        if keypoint.ndim != 4:
-            raise ValueError(f'{where}keypoint must have shape (M, T, V, C), '
-                             f'got {keypoint.shape}')
-        M, T, V, _ = keypoint.shape
-        if V != self.num_node:
-            raise ValueError(
-                f'{where}keypoint has {V} joints but layout "{self.name}" '
-                f'has {self.num_node}')
-        if T == 0 or M == 0:
-            raise ValueError(f'{where}empty skeleton sequence '
-                             f'(shape {keypoint.shape})')
-        if not np.isfinite(keypoint).all():
-            raise ValueError(f'{where}keypoint contains NaN or inf values; '
-                             'represent missing joints as zeros with a '
-                             'score of 0 instead')
+        """Raise a clear ``ValueError`` for a keypoint array ``(M, T, V, C)``
+        of another joint count, non-finite values or no frames (see
+        :func:`~mmpartkd.structures.check_keypoint_array`)."""
+        check_keypoint_array(keypoint, where or f'layout "{self.name}"',
+                             self.num_node, f'layout "{self.name}"')
 
 
 LAYOUTS: Dict[str, Layout] = {}
