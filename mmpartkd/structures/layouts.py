@@ -3,8 +3,9 @@
 A :class:`Layout` describes one joint order. The built-in layouts are
 ``nturgb+d`` (Kinect v2, 25 joints, 3D), ``kinect_v1`` (20 joints, 3D),
 ``penn`` (Penn Action, 13 joints, 2D) and ``coco`` (17 joints, 2D). Every
-layout maps onto the same six body parts (SPEC §3), which is what lets a
-teacher on one layout and a student on another be matched part to part.
+layout maps onto the same six body parts (docs/method.md#part-matching),
+which is what lets a teacher on one layout and a student on another be
+matched part to part.
 
 Anywhere mmpartkd takes a layout it accepts a registered name, a
 :class:`Layout` or a dict of :class:`Layout` fields, so configs can declare
@@ -210,15 +211,17 @@ def get_joint_mapping(source: str, target: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------
-# Built-in layouts (SPEC §3). Graph edges of nturgb+d and coco are exactly
-# mmaction2's, so stock configs that name them keep their behaviour.
+# Built-in layouts (docs/method.md#part-matching). Graph edges of nturgb+d
+# and coco are exactly mmaction2's, so stock configs that name them keep
+# their behaviour.
 # --------------------------------------------------------------------------
 _NTU_EDGES_1BASED = [(1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5),
                      (7, 6), (8, 7), (9, 21), (10, 9), (11, 10), (12, 11),
                      (13, 1), (14, 13), (15, 14), (16, 15), (17, 1),
                      (18, 17), (19, 18), (20, 19), (22, 23), (23, 8),
                      (24, 25), (25, 12)]
-# IKEM / CrosSCLR bone pairs (joint, parent), 1-based (SPEC §5).
+# Bone pairs (joint, parent), 1-based: CrosSCLR's / IKEM's, which
+# GenSkeModalities reads from here (docs/method.md#modalities).
 _NTU_BONES_1BASED = [(1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5),
                      (7, 6), (8, 7), (9, 21), (10, 9), (11, 10), (12, 11),
                      (13, 1), (14, 13), (15, 14), (16, 15), (17, 1),

@@ -38,17 +38,13 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from mmpartkd.structures.layouts import (Layout, get_joint_mapping,
-                                         get_layout)
+from mmpartkd.structures import (IKEM_MODALITIES, Layout, get_joint_mapping,
+                                 get_layout)
 
 __all__ = [
     'IKEM_MODALITIES', 'IKEMPairs', 'get_ikem_pairs', 'compute_modalities',
     'GenSkeModalities'
 ]
-
-#: The six modalities, in IKEM's order.
-IKEM_MODALITIES: Tuple[str, ...] = ('joint', 'motion', 'bone', 'acceleration',
-                                    'rotation_axis', 'angular_velocity')
 
 _EPS = 1e-12  # torch.nn.functional.normalize's eps
 
@@ -95,13 +91,11 @@ class IKEMPairs:
                 f'torso_normal={self.torso_normal})')
 
 
-# nturgb+d, 1-based as printed in SPEC §5 / upstream (CrosSCLR, IKEM).
-_NTU_BONES_1 = [(1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5), (7, 6),
-                (8, 7), (9, 21), (10, 9), (11, 10), (12, 11), (13, 1),
-                (14, 13), (15, 14), (16, 15), (17, 1), (18, 17), (19, 18),
-                (20, 19), (21, 21), (22, 8), (23, 8), (24, 12), (25, 12)]
-_NTU_AXES_1 = [(v, p) if v not in (23, 25) else (v, v - 1)
-               for v, p in _NTU_BONES_1]  # (23, 22) and (25, 24)
+# nturgb+d: the layout's bones are CrosSCLR's / IKEM's pairs; the thumbs'
+# rotation axes pair them with the hand tips ((23, 22) and (25, 24) 1-based).
+_NTU_BONES = get_layout('nturgb+d').bones
+_NTU_AXES = [(v, p) if v not in (22, 24) else (v, v - 1)
+             for v, p in _NTU_BONES]
 # mmaction2's coco bone pairs (JointToBone), root 0 (nose).
 _COCO_BONES = [(0, 0), (1, 0), (2, 0), (3, 1), (4, 2), (5, 0), (6, 0), (7, 5),
                (8, 6), (9, 7), (10, 8), (11, 0), (12, 0), (13, 11), (14, 12),
@@ -110,8 +104,8 @@ _COCO_BONES = [(0, 0), (1, 0), (2, 0), (3, 1), (4, 2), (5, 0), (6, 0), (7, 5),
 _BASE_PAIRS: Dict[str, IKEMPairs] = {
     'nturgb+d':
     IKEMPairs(
-        bones=[(v - 1, p - 1) for v, p in _NTU_BONES_1],
-        axes=[(v - 1, p - 1) for v, p in _NTU_AXES_1],
+        bones=_NTU_BONES,
+        axes=_NTU_AXES,
         torso_normal=(20, (1, 4, 8))),
     'coco':
     IKEMPairs(bones=_COCO_BONES),
