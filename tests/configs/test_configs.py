@@ -6,10 +6,11 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from mmaction.registry import MODELS
 from mmpartkd.models.distillers import build_model_cfg
+from mmpartkd.apis.experiment import CheckpointOf
 from mmpartkd.testing import make_distill_batch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -66,21 +67,21 @@ def test_penn_benchmark_variants_build_and_train(method, tmp_path,
     """Each method of tools/benchmarks/penn_action.py (config + its
     --cfg-options) builds and gives finite losses on a Penn-shaped batch."""
     monkeypatch.chdir(ROOT)
-    config, _, *variant = PENN_METHODS[method]
-    cfg = Config.fromfile(config)
+    method_cfg = PENN_METHODS[method]
+    cfg = Config.fromfile(method_cfg.config)
     teacher = MODELS.build(build_model_cfg(
         cfg.model.get('teacher', cfg.model), 'teacher'))
     ckpt = str(tmp_path / 'teacher.pth')
     torch.save(dict(state_dict=teacher.state_dict()), ckpt)
-    options = [o.format(teacher=ckpt) for o in (variant[0] if variant
-                                                 else ())]
-    if cfg.model.type == 'PartKDDistiller':
-        options.insert(0, f'model.teacher_ckpt={ckpt}')
-    if cfg.model.get('part_head'):
-        options.insert(1, 'model.part_head.part_matrix=uniform')
-    cfg.merge_from_dict({
-        k: DictAction._parse_iterable(v)
-        for k, v in (o.split('=', 1) for o in options)})
+    options = {k: ckpt if isinstance(v, CheckpointOf) else v
+               for k, v in method_cfg.cfg_options.items()}
+    assert method_cfg.distill == (cfg.model.type == 'PartKDDistiller')
+    if method_cfg.distill:
+        options['model.teacher_ckpt'] = ckpt
+    if cfg.model.get('part_head') and \
+            'model.part_head.part_matrix' not in options:
+        options['model.part_head.part_matrix'] = 'uniform'
+    cfg.merge_from_dict(options)
     if method == 'teacher-init':
         assert cfg.load_from == ckpt
         return

@@ -1,0 +1,354 @@
+"""Experiments as lists of train/test jobs run through the real tools.
+
+``tools/demo.py``, ``tools/ikem_pipeline.py`` and
+``tools/benchmarks/penn_action.py`` describe their experiment as a list of
+:class:`Job` and hand it to :class:`Experiment`, which runs each job as a
+``python tools/train.py`` / ``python tools/test.py`` subprocess (the same
+commands a user types), reads the test metrics from the JSON file mmengine's
+``LoggerHook`` writes, and writes ``results.json`` and ``results.md``.
+
+A job may use the checkpoint of an earlier job (:class:`CheckpointOf`, e.g.
+the teacher of a distiller or the encoder a linear evaluation starts from).
+When a job's config is a :class:`PartKDDistiller` whose part head reads a
+part-matrix file (``part_matrix='....npy'``), the experiment measures that
+matrix from the job's own teacher with ``tools/compute_part_matrix.py``
+(once per teacher checkpoint and pooled block) and passes it to the job.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import (Any, Callable, Dict, List, NamedTuple, Optional,
+                    Sequence, Tuple, Union)
+
+import numpy as np
+from mmengine.config import Config
+
+__all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
+           'epoch_options', 'part_matrix_source', 'student_jobs',
+           'parse_experiment_args']
+
+#: the repository root: the tools run from here
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+class JobFailed(RuntimeError):
+    """A tool exited with an error; the message holds the tail of its log."""
+
+
+@dataclass(frozen=True)
+class CheckpointOf:
+    """Stands for the last checkpoint of the training job named ``job``."""
+    job: str
+
+
+Option = Union[str, int, float, bool, None, CheckpointOf]
+
+
+@dataclass
+class Job:
+    """One model: trained with ``tools/train.py`` and/or tested with
+    ``tools/test.py``.
+
+    Args:
+        name (str): Unique name; the job's work dir is ``WORK_DIR/name``.
+        config (str): Config file, relative to the repository root.
+        seed (int): ``--seed`` of the training.
+        cfg_options (dict): ``--cfg-options`` of training and test; values
+            may be :class:`CheckpointOf`.
+        train_options (dict): ``--cfg-options`` of the training only (e.g.
+            :func:`epoch_options`).
+        train (bool): Train the model. If False, ``checkpoint`` is tested.
+        checkpoint (str | CheckpointOf, optional): What a test-only job
+            tests.
+        test (bool): Test the model (its LAST checkpoint when trained).
+        test_config (str, optional): Config of the test, defaults to
+            ``config``.
+        row (str, optional): Row of the results table this job's top-1 is
+            reported in (several seeds share a row); None: not reported.
+    """
+    name: str
+    config: str
+    seed: int = 0
+    cfg_options: Dict[str, Option] = field(default_factory=dict)
+    train_options: Dict[str, Option] = field(default_factory=dict)
+    train: bool = True
+    checkpoint: Optional[Union[str, CheckpointOf]] = None
+    test: bool = True
+    test_config: Optional[str] = None
+    row: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if not self.train and self.checkpoint is None:
+            raise ValueError(f'job "{self.name}" neither trains a model nor '
+                             'names a checkpoint to test')
+        if not (self.train or self.test):
+            raise ValueError(f'job "{self.name}" does nothing')
+
+
+class Method(NamedTuple):
+    """A student of a comparison: its config, a description (its row of
+    the table) and extra ``--cfg-options``; ``distill``: the config is a
+    distiller that takes ``model.teacher_ckpt``."""
+    config: str
+    description: str
+    cfg_options: Dict[str, Option] = {}
+    distill: bool = True
+
+
+def student_jobs(methods: Dict[str, Method], names: Sequence[str],
+                 seeds: Sequence[int], train_options: Dict[str, Option],
+                 prefix: str = '', tag: str = '',
+                 teacher: str = 'teacher') -> List[Job]:
+    """One job ``<prefix><method>_seed<seed>`` per method and seed, in the
+    row ``<tag><description>``; distillers learn from the job ``teacher``.
+    """
+    teacher_ckpt = {'model.teacher_ckpt': CheckpointOf(teacher)}
+    return [
+        Job(f'{prefix}{name}_seed{seed}', m.config, seed,
+            {**(teacher_ckpt if m.distill else {}), **m.cfg_options},
+            train_options, row=f'{tag}{m.description}')
+        for name in names for seed in seeds for m in [methods[name]]
+    ]
+
+
+def parse_experiment_args(
+        description: str, work_dir: str, seeds: Sequence[int],
+        methods: Sequence[str], known: Sequence[str],
+        epochs: Optional[int] = None,
+        add_arguments: Optional[Callable[[argparse.ArgumentParser], None]]
+        = None) -> argparse.Namespace:
+    """The command line of a comparison: ``--work-dir --seeds --methods
+    --epochs --teacher-seed`` (``--methods all``: every known method)."""
+    parser = argparse.ArgumentParser(description=description.split('\n')[0])
+    parser.add_argument('--work-dir', default=work_dir)
+    parser.add_argument('--seeds', type=int, nargs='+', default=list(seeds))
+    parser.add_argument('--methods', nargs='+', default=list(methods),
+                        help=f'students to train, or "all": {list(known)}')
+    parser.add_argument('--epochs', type=int, default=epochs,
+                        help='override max_epochs of every training')
+    parser.add_argument('--teacher-seed', type=int, default=0)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args()
+    if args.methods == ['all']:
+        args.methods = list(known)
+    unknown = sorted(set(args.methods) - set(known))
+    if unknown:
+        parser.error(f'unknown methods {unknown}; known: {list(known)}')
+    return args
+
+
+def epoch_options(epochs: Optional[int]) -> Dict[str, int]:
+    """``--cfg-options`` that shorten a cosine schedule to ``epochs``."""
+    if not epochs:
+        return {}
+    return {'train_cfg.max_epochs': epochs, 'param_scheduler.0.T_max': epochs}
+
+
+def part_matrix_source(config: str, cfg_options: Dict[str, Any]
+                       ) -> Optional[Tuple[str, str, Optional[int]]]:
+    """What the part matrix of a distillation config must be measured from.
+
+    Returns:
+        tuple | None: ``(teacher_config, teacher_ckpt, part_block)`` when
+        the config's model is a distiller whose part head reads a part
+        matrix file that ``cfg_options`` do not set, else None.
+    """
+    if 'model.part_head.part_matrix' in cfg_options:
+        return None
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(dict(cfg_options))
+    model = cfg.model
+    part_head = model.get('part_head')
+    matrix = part_head.get('part_matrix') if part_head else None
+    if not (isinstance(matrix, str) and matrix.endswith('.npy')):
+        return None
+    teacher = model.get('teacher')
+    if not isinstance(teacher, str):
+        raise ValueError(
+            f'{config}: model.teacher must be a config file to measure the '
+            'part matrix from (tools/compute_part_matrix.py takes a config); '
+            'or set model.part_head.part_matrix in the job\'s cfg_options')
+    return teacher, model.get('teacher_ckpt'), model.get('part_block')
+
+
+def _option_args(options: Dict[str, Any]) -> List[str]:
+    return ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()] \
+        if options else []
+
+
+class Experiment:
+    """Run jobs through the real tools and collect their test metrics.
+
+    Args:
+        work_dir (str): Every job's work dir, the tools' logs
+            (``logs/``), the part matrices and the results go here.
+        title (str): First line of ``results.md``.
+        root (str): Where the tools run (the repository root).
+    """
+
+    def __init__(self, work_dir: str, title: str = '',
+                 root: str = REPO_ROOT) -> None:
+        self.root = root
+        self.work_dir = work_dir
+        self.title = title
+        self.logs = osp.join(work_dir, 'logs')
+        os.makedirs(self.logs, exist_ok=True)
+        self.start = time.time()
+        self.checkpoints: Dict[str, str] = {}
+        self.metrics: Dict[str, Dict[str, Any]] = {}
+        self.rows: Dict[str, List[float]] = {}
+        self.job_records: Dict[str, dict] = {}
+        self.part_matrices: Dict[tuple, str] = {}
+
+    # ------------------------------------------------------------- tools
+    def say(self, msg: str) -> None:
+        print(f'[{time.time() - self.start:6.0f}s] {msg}', flush=True)
+
+    def tool(self, log_name: str, tool: str, args: Sequence[str]) -> str:
+        """Run ``python tools/<tool> args`` from the repository root; its
+        output goes to ``logs/<log_name>.log``. Returns the output."""
+        log = osp.join(self.logs, f'{log_name}.log')
+        t = time.time()
+        with open(log, 'w') as f:
+            proc = subprocess.run(
+                [sys.executable, osp.join('tools', tool), *map(str, args)],
+                cwd=self.root, stdout=f, stderr=subprocess.STDOUT)
+        with open(log) as f:
+            out = f.read()
+        if proc.returncode:
+            raise JobFailed(f'tools/{tool} {" ".join(map(str, args))} failed '
+                            f'(exit {proc.returncode}, log {log}):\n'
+                            f'{out[-3000:]}')
+        self.say(f'{log_name} done in {time.time() - t:.0f}s')
+        return out
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, CheckpointOf):
+            if value.job not in self.checkpoints:
+                raise KeyError(f'no checkpoint of job "{value.job}" yet: '
+                               'list it before the jobs that use it')
+            return self.checkpoints[value.job]
+        return value
+
+    def _resolved(self, options: Dict[str, Any]) -> Dict[str, Any]:
+        return {k: self.resolve(v) for k, v in options.items()}
+
+    def train(self, name: str, config: str, seed: int,
+              options: Dict[str, Any]) -> str:
+        """Train; return the last checkpoint."""
+        work = osp.join(self.work_dir, name)
+        self.tool(f'train_{name}', 'train.py',
+                  [config, '--work-dir', work, '--seed', seed] +
+                  _option_args(options))
+        with open(osp.join(self.root, work, 'last_checkpoint')) as f:
+            return f.read().strip()
+
+    def test(self, name: str, config: str, checkpoint: str,
+             options: Dict[str, Any]) -> Dict[str, Any]:
+        """Test a checkpoint; return the metrics mmengine wrote (the
+        ``<timestamp>/<timestamp>.json`` of the test run)."""
+        work = osp.join(self.work_dir, name)
+        runs = osp.join(self.root, work, '*', '*.json')
+        before = set(glob.glob(runs))
+        self.tool(f'test_{name}', 'test.py',
+                  [config, checkpoint, '--work-dir', work] +
+                  _option_args(options))
+        new = [p for p in set(glob.glob(runs)) - before
+               if osp.basename(p)[:-5] == osp.basename(osp.dirname(p))]
+        if len(new) != 1:
+            raise JobFailed(f'testing {name}: expected one new metrics file '
+                            f'{runs}, found {sorted(new)}')
+        with open(new[0]) as f:
+            return json.load(f)
+
+    def part_matrix(self, teacher_config: str, teacher_ckpt: str,
+                    part_block: Optional[int]) -> str:
+        """The teacher's part matrix (measured once per checkpoint and
+        pooled block)."""
+        key = (teacher_config, teacher_ckpt, part_block)
+        if key not in self.part_matrices:
+            name = 'part_matrix' + (f'_block{part_block}'
+                                    if part_block is not None else '')
+            taken = {osp.basename(osp.dirname(p))
+                     for p in self.part_matrices.values()}
+            name += f'_{len(taken)}' if name in taken else ''
+            path = osp.join(self.work_dir, name, 'part_matrix.npy')
+            self.tool(name, 'compute_part_matrix.py',
+                      [teacher_config, teacher_ckpt, '--out', path] +
+                      (['--part-block', part_block]
+                       if part_block is not None else []))
+            self.part_matrices[key] = path
+        return self.part_matrices[key]
+
+    # -------------------------------------------------------------- jobs
+    def run_job(self, job: Job) -> None:
+        if job.name in self.job_records:
+            raise ValueError(f'two jobs are named "{job.name}"')
+        t = time.time()
+        options = self._resolved(job.cfg_options)
+        source = part_matrix_source(osp.join(self.root, job.config),
+                                    options)
+        if source is not None:
+            options['model.part_head.part_matrix'] = self.part_matrix(
+                *source)
+        record = dict(config=job.config, seed=job.seed, row=job.row,
+                      cfg_options=options)
+        if job.train:
+            self.say(f'{job.name}: training {job.config} (seed {job.seed})')
+            checkpoint = self.train(
+                job.name, job.config, job.seed,
+                {**options, **self._resolved(job.train_options)})
+            self.checkpoints[job.name] = checkpoint
+        else:
+            checkpoint = self.resolve(job.checkpoint)
+        record['checkpoint'] = checkpoint
+        if job.test:
+            metrics = self.test(job.name, job.test_config or job.config,
+                                checkpoint, options)
+            record['metrics'] = self.metrics[job.name] = metrics
+            if job.row is not None:
+                self.rows.setdefault(job.row, []).append(
+                    100 * metrics['acc/top1'])
+        record['seconds'] = round(time.time() - t, 1)
+        self.job_records[job.name] = record
+
+    def run(self, jobs: Sequence[Job]) -> Dict[str, List[float]]:
+        """Run the jobs in order; write the results after each job (a long
+        experiment that stops keeps what it measured). Returns the rows:
+        row -> top-1 (%) of each of its jobs."""
+        for job in jobs:
+            self.run_job(job)
+            self.write_results()
+        return self.rows
+
+    # ----------------------------------------------------------- results
+    def table(self) -> str:
+        lines = ['| model | top-1 (%) | runs |', '|---|---|---|']
+        for row, accs in self.rows.items():
+            accs = np.asarray(accs)
+            std = f' ± {accs.std(ddof=1):.1f}' if len(accs) > 1 else ''
+            lines.append(f'| {row} | {accs.mean():.1f}{std} | '
+                         f'{", ".join(f"{a:.1f}" for a in accs)} |')
+        return '\n'.join(lines)
+
+    def write_results(self, note: str = '') -> str:
+        """Write ``results.json`` and ``results.md``; return the markdown."""
+        command = ' '.join(['python', osp.relpath(sys.argv[0], self.root)] +
+                           sys.argv[1:])
+        seconds = time.time() - self.start
+        text = (f'{self.title}\n\n{self.table()}\n\n{note}'
+                f'Command: `{command}` ({seconds:.0f}s)\n')
+        with open(osp.join(self.work_dir, 'results.md'), 'w') as f:
+            f.write(text)
+        with open(osp.join(self.work_dir, 'results.json'), 'w') as f:
+            json.dump(dict(title=self.title, rows=self.rows,
+                           jobs=self.job_records, command=command,
+                           seconds=round(seconds, 1)), f, indent=1)
+        return text
