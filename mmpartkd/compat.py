@@ -2,26 +2,58 @@
 
 Everything mmpartkd changes in its dependencies lives in this module, and
 ``mmpartkd/__init__.py`` imports it before anything else. Each fix is listed
-in SPEC §2 and in the README ("Compatibility layer"):
+in the README ("Compatibility layer"):
 
 1. ``mmaction.models.localizers.drn`` is missing from the mmaction2 1.2.0
    wheel (upstream issue #2714), so ``import mmaction.models`` fails. A stub
    package is put into ``sys.modules``; building ``DRN`` raises a clear error.
 2. torch >= 2.6 loads with ``weights_only=True`` by default, which refuses
-   mmengine checkpoints (they pickle ``message_hub`` and numpy objects), so
-   ``tools/test.py`` after ``tools/train.py``, ``--resume``, ``load_from`` and
-   teacher loading all fail. Policy: local checkpoints are loaded with
-   ``weights_only=False`` (the behaviour of torch < 2.6 that mmengine was
-   written for) because checkpoints are files you trained or chose to trust.
-   Set the environment variable ``MMPARTKD_WEIGHTS_ONLY=1`` to restore
-   torch's restricted loader (plain ``state_dict`` files still load then).
+   mmengine checkpoints (they pickle the message hub's ``HistoryBuffer`` and
+   numpy objects), so ``tools/test.py`` after ``tools/train.py``,
+   ``--resume``, ``load_from`` and teacher loading all fail. mmengine's
+   local-file loader is replaced by :func:`load_local_checkpoint`.
+
+Checkpoint policy (every local checkpoint mmengine loads in the process:
+``load_from``, ``--resume``, ``tools/test.py``, the distillers' teachers):
+
+* **Default: safe.** ``torch.load(weights_only=True)`` plus a fixed
+  allowlist, :func:`checkpoint_safe_globals`, of the globals an mmengine
+  ``CheckpointHook`` checkpoint needs besides tensors: numpy's
+  ``ndarray``, ``dtype``, ``multiarray._reconstruct`` (arrays) and
+  ``multiarray.scalar`` (numpy scalars), under both their numpy 2
+  (``numpy._core``) and numpy 1 (``numpy.core``) names, and mmengine's
+  ``HistoryBuffer`` (the message hub's logged scalars). A
+  ``HistoryBuffer`` pickles its statistics methods as
+  ``getattr(HistoryBuffer, 'min')``, so ``builtins.getattr`` is resolved to
+  a restricted stand-in that returns only ``HistoryBuffer.min / max /
+  current / mean`` and refuses any other ``getattr`` (the real one would let
+  a file reach any attribute of an allowed class). Plain ``state_dict``
+  files (``tools/export_student.py``) need none of these. Nothing in a file
+  loaded this way can run code.
+* A file that needs any other global is refused with
+  :class:`UntrustedCheckpointError`, which names the global(s), the file
+  and the variable below.
+* ``MMPARTKD_TRUST_CHECKPOINTS`` trusts files: ``1`` every local file,
+  otherwise a list of files and directories separated by ``os.pathsep``
+  (``:`` on Linux; a directory trusts every file below it). Trusted files
+  load with ``weights_only=False`` (full pickle: the file can run code, as
+  every file could under torch < 2.6).
+* ``MMPARTKD_WEIGHTS_ONLY=1``: torch's own restricted loader without the
+  allowlist (only tensors and plain containers; the strictest, it wins over
+  trust). ``MMPARTKD_WEIGHTS_ONLY=0`` is the old name of
+  ``MMPARTKD_TRUST_CHECKPOINTS=1`` (it warns once).
 """
 import os
+import pickle
 import sys
 import types
 import warnings
+from typing import Any, List, Tuple
 
-__all__ = ['apply_compat', 'load_local_checkpoint']
+__all__ = [
+    'apply_compat', 'load_local_checkpoint', 'checkpoint_safe_globals',
+    'UntrustedCheckpointError', 'TRUST_ENV', 'WEIGHTS_ONLY_ENV'
+]
 
 _APPLIED = False
 
@@ -59,8 +91,121 @@ def _install_drn_stub() -> None:
     sys.modules[name + '.drn'] = module
 
 
+TRUST_ENV = 'MMPARTKD_TRUST_CHECKPOINTS'
+WEIGHTS_ONLY_ENV = 'MMPARTKD_WEIGHTS_ONLY'
+
+# The statistics methods ``HistoryBuffer.__init__`` registers; a pickled
+# buffer refers to them as ``getattr(HistoryBuffer, name)``.
+_HISTORY_BUFFER_METHODS = frozenset(('min', 'max', 'current', 'mean'))
+
+
+class UntrustedCheckpointError(pickle.UnpicklingError):
+    """A checkpoint needs globals outside mmpartkd's allowlist."""
+
+
+def _history_buffer_getattr(obj: Any, name: str) -> Any:
+    """``builtins.getattr`` as the safe loader resolves it: only
+    ``getattr(HistoryBuffer, 'min' | 'max' | 'current' | 'mean')``."""
+    from mmengine.logging import HistoryBuffer
+    if obj is HistoryBuffer and name in _HISTORY_BUFFER_METHODS:
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(
+        f'the checkpoint calls builtins.getattr({obj!r}, {name!r}); the safe '
+        'loader allows getattr only for the statistics methods of '
+        "mmengine's HistoryBuffer "
+        f'({", ".join(sorted(_HISTORY_BUFFER_METHODS))})')
+
+
+def checkpoint_safe_globals() -> List[Tuple[Any, str]]:
+    """The allowlist of the safe loader as ``(object, pickled name)`` pairs
+    for :func:`torch.serialization.safe_globals`.
+
+    Why each is needed (an mmengine ``CheckpointHook`` checkpoint):
+    ``numpy.ndarray`` / ``numpy.dtype`` (and the dtype classes of
+    ``numpy.dtypes``) / ``multiarray._reconstruct``: numpy arrays (``HistoryBuffer`` histories, the numpy random state of
+    :class:`ResumableEpochBasedTrainLoop`); ``multiarray.scalar``: numpy
+    scalars (logged values, ``best_score``); ``HistoryBuffer``: the message
+    hub's ``log_scalars``; ``builtins.getattr``: the buffer's statistics
+    methods (restricted, see :func:`_history_buffer_getattr`).
+    """
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    try:
+        multiarray = np._core.multiarray  # numpy >= 2
+    except AttributeError:  # numpy 1.x
+        multiarray = np.core.multiarray
+    pairs = [(np.ndarray, 'numpy.ndarray'), (np.dtype, 'numpy.dtype'),
+             (HistoryBuffer, 'mmengine.logging.history_buffer.HistoryBuffer'),
+             (_history_buffer_getattr, 'builtins.getattr')]
+    # numpy >= 1.25 gives every dtype its own class (``Float64DType``...);
+    # unpickling a dtype calls its ``__setstate__``, which torch allows only
+    # for allowlisted types. They are never named in the pickle itself.
+    dtypes = getattr(np, 'dtypes', None)
+    for name in getattr(dtypes, '__all__', ()):
+        cls = getattr(dtypes, name)
+        if isinstance(cls, type) and issubclass(cls, np.dtype):
+            pairs.append((cls, f'numpy.dtypes.{name}'))
+    # numpy 2 pickles these as numpy._core.multiarray.*, numpy 1 as
+    # numpy.core.multiarray.*: accept files written with either.
+    for module in ('numpy._core.multiarray', 'numpy.core.multiarray'):
+        pairs += [(multiarray._reconstruct, f'{module}._reconstruct'),
+                  (multiarray.scalar, f'{module}.scalar')]
+    return pairs
+
+
+def _trusted(filename: str) -> bool:
+    """Whether ``MMPARTKD_TRUST_CHECKPOINTS`` (or the legacy
+    ``MMPARTKD_WEIGHTS_ONLY=0``) trusts ``filename``."""
+    if os.environ.get(WEIGHTS_ONLY_ENV) == '0':
+        warnings.warn(
+            f'{WEIGHTS_ONLY_ENV}=0 is deprecated: it trusts every checkpoint '
+            f'(full pickle); set {TRUST_ENV}=1 (or a list of trusted paths) '
+            'instead', FutureWarning, stacklevel=3)
+        return True
+    value = os.environ.get(TRUST_ENV, '').strip()
+    if value in ('', '0'):
+        return False
+    if value == '1':
+        return True
+    path = os.path.realpath(filename)
+    for entry in value.split(os.pathsep):
+        if not entry:
+            continue
+        entry = os.path.realpath(os.path.expanduser(entry))
+        if path == entry or (os.path.isdir(entry) and os.path.commonpath(
+                [path, entry]) == entry):
+            return True
+    return False
+
+
+def _refusal(filename: str, error: Exception,
+             allowed: List[str]) -> UntrustedCheckpointError:
+    """The error for a file the safe loader refused, naming what it needs."""
+    import torch
+    try:
+        needed = set(
+            torch.serialization.get_unsafe_globals_in_checkpoint(filename))
+    except Exception:  # noqa: BLE001 - e.g. a legacy (non-zip) file
+        needed = set()
+    offending = sorted(needed - set(allowed))
+    if offending:
+        what = (f'it needs the global(s) {", ".join(offending)}, which are '
+                "not in mmpartkd's allowlist of checkpoint globals")
+    else:  # allowed globals used in a refused way (e.g. getattr)
+        reason = str(error).split('WeightsUnpickler error:')[-1]
+        what = ('torch\'s weights-only unpickler refused it: '
+                + reason.split('Check the documentation')[0].strip())
+    return UntrustedCheckpointError(
+        f'refusing to load checkpoint "{filename}": {what}. Unpickling these '
+        'can run arbitrary code from the file. If you trust this file, set '
+        f'{TRUST_ENV}={os.path.abspath(filename)} (a list of files or '
+        f'directories separated by "{os.pathsep}", or 1 to trust every '
+        'checkpoint); see mmpartkd/compat.py.')
+
+
 def load_local_checkpoint(filename: str, map_location=None) -> dict:
-    """Load a local checkpoint file under mmpartkd's documented policy.
+    """Load a local checkpoint file under mmpartkd's policy (module
+    docstring): safe by default, full pickle only for trusted files.
 
     Args:
         filename (str): Path to the checkpoint.
@@ -68,14 +213,34 @@ def load_local_checkpoint(filename: str, map_location=None) -> dict:
 
     Returns:
         dict: The loaded checkpoint.
+
+    Raises:
+        FileNotFoundError: ``filename`` does not exist.
+        UntrustedCheckpointError: the file needs globals outside the
+            allowlist and is not trusted.
     """
     import torch
     filename = os.path.expanduser(filename)
     if not os.path.isfile(filename):
         raise FileNotFoundError(f'checkpoint file "{filename}" does not exist')
-    weights_only = os.environ.get('MMPARTKD_WEIGHTS_ONLY', '0') == '1'
-    return torch.load(
-        filename, map_location=map_location, weights_only=weights_only)
+    if os.environ.get(WEIGHTS_ONLY_ENV) == '1':
+        return torch.load(filename, map_location=map_location,
+                          weights_only=True)
+    if _trusted(filename):
+        return torch.load(filename, map_location=map_location,
+                          weights_only=False)
+    # Add only what is missing: leaving the context removes what it added,
+    # which must not drop entries the user allowlisted themselves.
+    present = torch.serialization.get_safe_globals()
+    pairs = [p for p in checkpoint_safe_globals() if p not in present]
+    try:
+        with torch.serialization.safe_globals(pairs):
+            return torch.load(filename, map_location=map_location,
+                              weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise _refusal(filename, error,
+                       [name for _, name in checkpoint_safe_globals()]
+                       ) from error
 
 
 def _register_checkpoint_loader() -> None:

@@ -1,3 +1,6 @@
+import argparse
+import os
+import pickle
 import subprocess
 import sys
 
@@ -5,7 +8,9 @@ import pytest
 import torch
 
 import mmpartkd
-from mmpartkd.compat import load_local_checkpoint
+from mmpartkd.compat import (TRUST_ENV, WEIGHTS_ONLY_ENV,
+                             _history_buffer_getattr, _trusted,
+                             checkpoint_safe_globals, load_local_checkpoint)
 
 
 def test_import_prints_no_warning():
@@ -40,11 +45,94 @@ def test_weights_only_policy_switch(tmp_path, monkeypatch):
     import numpy as np
     path = str(tmp_path / 'ckpt.pth')
     torch.save(dict(meta=dict(arr=np.arange(3))), path)
-    monkeypatch.setenv('MMPARTKD_WEIGHTS_ONLY', '1')
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    monkeypatch.delenv(WEIGHTS_ONLY_ENV, raising=False)
+    # default: safe loader with the allowlist, numpy arrays load
+    assert load_local_checkpoint(path)['meta']['arr'].tolist() == [0, 1, 2]
+    monkeypatch.setenv(WEIGHTS_ONLY_ENV, '1')  # torch's loader, no allowlist
     with pytest.raises(Exception):
         load_local_checkpoint(path)
-    monkeypatch.setenv('MMPARTKD_WEIGHTS_ONLY', '0')
-    assert load_local_checkpoint(path)['meta']['arr'].tolist() == [0, 1, 2]
+    monkeypatch.setenv(TRUST_ENV, '1')  # the strictest setting wins
+    with pytest.raises(Exception):
+        load_local_checkpoint(path)
+    monkeypatch.delenv(TRUST_ENV)
+    # the old opt-out still trusts every file, with a warning
+    torch.save(dict(args=argparse.Namespace(lr=0.1)), path)
+    monkeypatch.setenv(WEIGHTS_ONLY_ENV, '0')
+    with pytest.warns(FutureWarning, match=TRUST_ENV):
+        assert load_local_checkpoint(path)['args'].lr == 0.1
+
+
+def test_trust_list_files_and_directories(tmp_path, monkeypatch):
+    monkeypatch.delenv(WEIGHTS_ONLY_ENV, raising=False)
+    (tmp_path / 'trusted').mkdir()
+    inside = str(tmp_path / 'trusted' / 'a.pth')
+    outside = str(tmp_path / 'trusted_not' / 'b.pth')  # prefix, not below
+    other = str(tmp_path / 'c.pth')
+    for value, expected in [
+            ('', (False, False, False)), ('0', (False, False, False)),
+            ('1', (True, True, True)),
+            (str(tmp_path / 'trusted'), (True, False, False)),
+            (str(tmp_path / 'trusted') + '/', (True, False, False)),
+            (os.pathsep.join([other, outside]), (False, True, True))]:
+        monkeypatch.setenv(TRUST_ENV, value)
+        assert tuple(map(_trusted, (inside, outside, other))) == expected, \
+            value
+
+
+def test_allowlist_is_scoped_to_the_loader(tmp_path, monkeypatch):
+    """The allowlist applies inside :func:`load_local_checkpoint` only and
+    leaves entries the user allowlisted in place."""
+    import numpy as np
+    from torch.serialization import add_safe_globals, get_safe_globals
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    monkeypatch.delenv(WEIGHTS_ONLY_ENV, raising=False)
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save(dict(arr=np.arange(3)), path)
+    before = get_safe_globals()
+    add_safe_globals([np.ndarray])
+    try:
+        load_local_checkpoint(path)
+        assert np.ndarray in get_safe_globals()
+    finally:
+        torch.serialization.clear_safe_globals()
+        add_safe_globals(before)
+    load_local_checkpoint(path)
+    assert set(map(repr, get_safe_globals())) == set(map(repr, before))
+    with pytest.raises(pickle.UnpicklingError):  # torch.load keeps its rules
+        torch.load(path, weights_only=True)
+
+
+def test_history_buffer_getattr_is_restricted():
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    for name in ('min', 'max', 'current', 'mean'):
+        assert _history_buffer_getattr(HistoryBuffer, name) is getattr(
+            HistoryBuffer, name)
+    for obj, name in [(HistoryBuffer, '__init__'),
+                      (HistoryBuffer, 'register_statistics'),
+                      (np.ndarray, 'tofile'), (os, 'system'),
+                      (HistoryBuffer(), 'min')]:
+        with pytest.raises(pickle.UnpicklingError, match='getattr'):
+            _history_buffer_getattr(obj, name)
+
+
+def test_allowlist_names_what_mmengine_checkpoints_pickle(tmp_path):
+    """Each allowlisted name is the name pickle writes for its object."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    names = {name for _, name in checkpoint_safe_globals()}
+    path = str(tmp_path / 'ckpt.pth')
+    buffer = HistoryBuffer()
+    buffer.update(1.5)
+    torch.save(dict(buffer=buffer, scalar=np.float64(2.), arr=np.ones(2)),
+               path)
+    needed = set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    assert needed <= names and len(needed) == 6  # + _reconstruct, scalar
+    assert {'builtins.getattr', 'numpy.dtype', 'numpy.ndarray',
+            'mmengine.logging.history_buffer.HistoryBuffer'} <= needed
+    assert 'numpy.core.multiarray._reconstruct' in names  # numpy 1 files
+    assert load_local_checkpoint(path)['buffer'].mean() == 1.5
 
 
 def test_version():
