@@ -1,20 +1,19 @@
-from .formatting import PackDistillInputs
+from .corruptions import (BaseCorruption, FrameDrop, JointJitter,
+                          PartOcclusion, RandomJointDrop, TemporalOcclusion)
+from .formatting import CopyHighQuality, PackDistillInputs
 from .ikem_normalize import IKEMPreNormalize
-from .low_quality import (ConvertLayout, CopyHighQuality, FrameDrop,
-                          JointJitter, MaskInvisibleJoints, PartOcclusion,
-                          ProjectTo2D,
-                          RandomJointDrop, TemporalOcclusion, check_keypoint,
-                          sample_rng)
+from .layout import ConvertLayout, MaskInvisibleJoints, ProjectTo2D
 from .modalities import IKEM_MODALITIES, GenSkeModalities
 from .multi_view import MultiView
 from .random_shear import RandomShear
 from .temporal_crop_resize import TemporalCropResize
+from .utils import check_keypoint, mark_missing, present_joints, sample_rng
 
 __all__ = [
-    'RandomJointDrop', 'PartOcclusion', 'TemporalOcclusion', 'JointJitter',
-    'FrameDrop', 'ConvertLayout', 'ProjectTo2D', 'CopyHighQuality',
-    'PackDistillInputs', 'MaskInvisibleJoints', 'sample_rng',
-    'check_keypoint',
+    'BaseCorruption', 'RandomJointDrop', 'PartOcclusion', 'TemporalOcclusion',
+    'JointJitter', 'FrameDrop', 'ConvertLayout', 'ProjectTo2D',
+    'CopyHighQuality', 'PackDistillInputs', 'MaskInvisibleJoints',
+    'sample_rng', 'check_keypoint', 'mark_missing', 'present_joints',
     'IKEMPreNormalize', 'GenSkeModalities', 'IKEM_MODALITIES', 'MultiView',
     'RandomShear', 'TemporalCropResize'
 ]

@@ -1,12 +1,43 @@
-"""Packing of distillation samples: the student's low-quality input and the
-teacher's high-quality copy of the same sample."""
+"""Distillation samples: a clean copy of the sample for the teacher, and the
+packing of the student's low-quality input with that copy
+(docs/method.md#partkd)."""
 from typing import Dict, Sequence
 
 from mmaction.datasets.transforms import FormatGCNInput, PackActionInputs
 from mmaction.registry import TRANSFORMS
-from mmcv.transforms import to_tensor
+from mmcv.transforms import BaseTransform, to_tensor
 
-__all__ = ['PackDistillInputs']
+from .utils import check_keypoint
+
+__all__ = ['CopyHighQuality', 'PackDistillInputs']
+
+
+@TRANSFORMS.register_module()
+class CopyHighQuality(BaseTransform):
+    """Keep a clean copy of the sample for the teacher.
+
+    Put it right before the low-quality transforms; ``PackDistillInputs``
+    later formats the copy like the student's input and packs both, so one
+    annotation file serves teacher and student.
+
+    Required Keys:
+        - keypoint
+        - keypoint_score (optional)
+
+    Added Keys:
+        - hq_keypoint
+        - hq_keypoint_score (optional)
+    """
+
+    def transform(self, results: Dict) -> Dict:
+        results['hq_keypoint'] = check_keypoint(results,
+                                                type(self).__name__).copy()
+        if 'keypoint_score' in results:
+            results['hq_keypoint_score'] = results['keypoint_score'].copy()
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}()'
 
 
 @TRANSFORMS.register_module()

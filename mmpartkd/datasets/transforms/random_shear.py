@@ -5,7 +5,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from .low_quality import sample_rng
+from .utils import sample_rng
 
 __all__ = ['RandomShear']
 

@@ -6,7 +6,7 @@ from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
 from .ikem_normalize import resize_frames
-from .low_quality import sample_rng
+from .utils import sample_rng
 
 __all__ = ['TemporalCropResize']
 

@@ -1,6 +1,33 @@
 import numpy as np
+import pytest
 import torch
 from mmengine.dataset import Compose
+
+from mmaction.registry import TRANSFORMS
+from mmpartkd.datasets.transforms import CopyHighQuality, RandomJointDrop
+
+
+def test_registered():
+    for name in ('CopyHighQuality', 'PackDistillInputs'):
+        assert TRANSFORMS.get(name) is not None
+
+
+def test_copy_high_quality_is_untouched_by_corruption(sample, missing):
+    res = CopyHighQuality()(sample(score=True))
+    res = RandomJointDrop(drop_prob=0.9)(res)
+    assert missing(res).mean() > 0.8
+    assert not (res['hq_keypoint'] == 0).all(-1).any()
+    assert (res['hq_keypoint_score'] == 1).all()
+
+
+def test_copy_high_quality_bad_input_is_named(sample):
+    bad = sample()
+    bad['keypoint'][0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match='NaN'):
+        CopyHighQuality()(bad)
+    with pytest.raises(ValueError, match='empty skeleton sequence'):
+        CopyHighQuality()(dict(keypoint=np.zeros((1, 0, 25, 3), np.float32),
+                               frame_dir='e'))
 
 
 def test_pack_distill_inputs_formats_both_like_format_gcn_input():

@@ -1,111 +1,49 @@
-"""Low-quality skeleton transforms (SPEC §4.1).
+"""Skeleton corruptions: the low-quality skeletons of the protocols in
+docs/method.md#low-quality-protocols (joint drop, part and temporal
+occlusion, joint jitter, frame-rate reduction).
 
-All transforms work on ``keypoint`` arrays of shape ``(M, T, V, C)`` (persons,
-frames, joints, coordinates) after ``PreNormalize3D``/``PreNormalize2D``, are
-vectorised numpy, and draw their randomness from a per-sample
-:class:`numpy.random.Generator` (see :func:`sample_rng`), never from numpy's
-global state (mmaction2's ``UniformSampleFrames(test_mode=True)`` reseeds it
-to 255 for every sample).
-
-**Missing joints** are represented the same way everywhere: coordinates set to
-0 and, when the sample has ``keypoint_score`` (2D layouts), a score of 0. 3D
-layouts without scores mark missing joints by all-zero coordinates only (the
-convention of NTU RGB+D and SKD).
+All corruptions work on ``keypoint`` arrays of shape ``(M, T, V, C)``
+(persons, frames, joints, coordinates) after ``PreNormalize3D`` /
+``PreNormalize2D``, are vectorised numpy, draw their randomness from a
+per-sample generator (:func:`~.utils.sample_rng`) and mark missing joints
+with :func:`~.utils.mark_missing`.
 """
-import zlib
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from mmpartkd.structures import get_joint_mapping, get_layout
+from mmpartkd.structures import get_layout
+from .utils import check_keypoint, mark_missing, present_joints, sample_rng
 
 __all__ = [
-    'sample_rng', 'check_keypoint', 'RandomJointDrop', 'PartOcclusion',
-    'TemporalOcclusion', 'JointJitter', 'FrameDrop', 'ConvertLayout',
-    'ProjectTo2D', 'CopyHighQuality', 'MaskInvisibleJoints'
+    'BaseCorruption', 'RandomJointDrop', 'PartOcclusion',
+    'TemporalOcclusion', 'JointJitter', 'FrameDrop'
 ]
 
 
-def _crc(value) -> int:
-    return zlib.crc32(str(value).encode())
+class BaseCorruption(BaseTransform):
+    """Base of the corruptions: checks the sample, decides with probability
+    ``p`` whether to corrupt it, then calls :meth:`corrupt` with the
+    sample's generator.
 
+    Unless a subclass says otherwise:
 
-def sample_rng(results: Dict, seed: int, salt: str,
-               test_mode: bool) -> np.random.Generator:
-    """The generator of one transform for one sample.
+    Required Keys:
+        - keypoint
+        - keypoint_score (optional)
+
+    Modified Keys:
+        - keypoint
+        - keypoint_score (optional)
 
     Args:
-        results (dict): The sample; ``frame_dir`` (else ``sample_idx``)
-            identifies it.
-        seed (int): The transform's seed from the config.
-        salt (str): Distinguishes transforms that share a seed.
-        test_mode (bool): If True the generator depends only on ``seed``, the
-            sample and ``salt``: the corruption of a sample is the same in
-            every run and every epoch, and differs between samples. If False
-            one draw from numpy's global state is mixed in, so training sees
-            a new corruption every epoch while staying reproducible under
-            mmengine's ``randomness=dict(seed=...)`` (which seeds every
-            dataloader worker).
+        p (float): Probability that the sample is corrupted at all.
+        seed (int): Seed of the per-sample generator.
+        test_mode (bool): Same corruption of a sample in every run and
+            epoch (see :func:`~.utils.sample_rng`).
     """
-    key = results.get('frame_dir', results.get('sample_idx', 0))
-    entropy = [int(seed) & 0xFFFFFFFF, _crc(key), _crc(salt)]
-    if not test_mode:
-        entropy.append(int(np.random.randint(0, 2**31 - 1)))
-    return np.random.default_rng(np.random.SeedSequence(entropy))
-
-
-def check_keypoint(results: Dict, transform: str,
-                   num_joints: Optional[int] = None) -> np.ndarray:
-    """Return ``results['keypoint']`` after checking it; raise a clear
-    ``ValueError`` naming the sample for a wrong shape, a wrong joint count,
-    NaN/inf values or an empty sequence."""
-    where = f'{transform} on sample "{results.get("frame_dir", "?")}"'
-    if 'keypoint' not in results:
-        raise KeyError(f'{where}: no "keypoint" in the sample')
-    kp = results['keypoint']
-    if kp.ndim != 4:
-        raise ValueError(f'{where}: keypoint must have shape (M, T, V, C), '
-                         f'got {kp.shape}')
-    if kp.shape[0] == 0 or kp.shape[1] == 0:
-        raise ValueError(f'{where}: empty skeleton sequence {kp.shape}')
-    if num_joints is not None and kp.shape[2] != num_joints:
-        raise ValueError(f'{where}: keypoint has {kp.shape[2]} joints, the '
-                         f'layout expects {num_joints}')
-    if not np.isfinite(kp).all():
-        raise ValueError(f'{where}: keypoint contains NaN or inf; mark '
-                         'missing joints with zeros (and score 0) instead')
-    return kp
-
-
-def _mark_missing(results: Dict, missing: np.ndarray) -> None:
-    """Zero the coordinates (and scores) of ``missing`` ``(M, T, V)``."""
-    results['keypoint'] = np.where(missing[..., None], 0,
-                                   results['keypoint']).astype(
-                                       results['keypoint'].dtype, copy=False)
-    if 'keypoint_score' in results:
-        results['keypoint_score'] = np.where(
-            missing, 0, results['keypoint_score']).astype(
-                results['keypoint_score'].dtype, copy=False)
-
-
-def _present(results: Dict) -> np.ndarray:
-    """Joints that are not missing, ``(M, T, V)`` bool."""
-    if 'keypoint_score' in results:
-        return results['keypoint_score'] > 0
-    kp = results['keypoint']
-    # one comparison per coordinate: 4x faster than any() over a last axis
-    # of length 2 or 3
-    present = kp[..., 0] != 0
-    for c in range(1, kp.shape[-1]):
-        present |= kp[..., c] != 0
-    return present
-
-
-class _LowQualityTransform(BaseTransform):
-    """Shared arguments: ``p`` (probability that the sample is corrupted at
-    all), ``seed`` and ``test_mode`` (see :func:`sample_rng`)."""
 
     def __init__(self, p: float = 1.0, seed: int = 0,
                  test_mode: bool = False) -> None:
@@ -148,7 +86,7 @@ class _LowQualityTransform(BaseTransform):
 
 
 @TRANSFORMS.register_module()
-class RandomJointDrop(_LowQualityTransform):
+class RandomJointDrop(BaseCorruption):
     """Drop every (person, frame, joint) entry independently (SKD protocol).
 
     With ``impute_window = w`` a dropped entry is filled with the mean of the
@@ -156,21 +94,13 @@ class RandomJointDrop(_LowQualityTransform):
     ``[t - w, t + w]`` (SKD uses ``drop_prob=0.6``, ``w=3``); entries with no
     such neighbour stay missing. Scores of dropped entries are 0 either way.
 
-    Required Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Modified Keys:
-        - keypoint
-        - keypoint_score (optional)
+    Keys: those of :class:`BaseCorruption`.
 
     Args:
         drop_prob (float): Probability that one entry is dropped.
         impute_window (int, optional): Half width of the SKD mean
             imputation window, or None for no imputation.
-        p (float): Probability that the sample is corrupted at all.
-        seed (int): Seed of the per-sample generator.
-        test_mode (bool): Same corruption of a sample in every epoch.
+        **kwargs: ``p``, ``seed``, ``test_mode`` of :class:`BaseCorruption`.
     """
 
     def __init__(self, drop_prob: float = 0.6,
@@ -187,9 +117,9 @@ class RandomJointDrop(_LowQualityTransform):
                 rng: np.random.Generator) -> Dict:
         drop = rng.random(kp.shape[:3], dtype=np.float32) < self.drop_prob
         if self.impute_window is None:
-            _mark_missing(results, drop)
+            mark_missing(results, drop)
             return results
-        keep = (~drop & _present(results)).astype(kp.dtype)
+        keep = (~drop & present_joints(results)).astype(kp.dtype)
         w = self.impute_window
         M, T, V, C = kp.shape
         # Window sums along T through cumulative sums: O(M*T*V*C), written
@@ -228,17 +158,11 @@ PartSpec = Union[str, Sequence[int]]
 
 
 @TRANSFORMS.register_module()
-class PartOcclusion(_LowQualityTransform):
+class PartOcclusion(BaseCorruption):
     """Occlude whole body parts in every frame (RA-GCN protocol, drawn per
     sample instead of once per dataset).
 
-    Required Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Modified Keys:
-        - keypoint
-        - keypoint_score (optional)
+    Keys: those of :class:`BaseCorruption`.
 
     Args:
         parts (Sequence[str | Sequence[int]]): Parts to occlude: names of the
@@ -249,9 +173,7 @@ class PartOcclusion(_LowQualityTransform):
         layout (str | dict): Skeleton layout. Defaults to ``'nturgb+d'``.
         num_parts (int, optional): If given, occlude this many of ``parts``
             chosen at random per sample; else all of them.
-        p (float): Probability that the sample is occluded at all.
-        seed (int): Seed of the per-sample generator.
-        test_mode (bool): Same occlusion of a sample in every epoch.
+        **kwargs: ``p``, ``seed``, ``test_mode`` of :class:`BaseCorruption`.
     """
 
     def __init__(self, parts: Sequence[PartSpec],
@@ -290,7 +212,7 @@ class PartOcclusion(_LowQualityTransform):
             masks = masks[rng.choice(len(masks), self.num_parts,
                                      replace=False)]
         occluded = masks.any(axis=0)
-        _mark_missing(results,
+        mark_missing(results,
                       np.broadcast_to(occluded, kp.shape[:3]))
         return results
 
@@ -300,16 +222,10 @@ class PartOcclusion(_LowQualityTransform):
 
 
 @TRANSFORMS.register_module()
-class TemporalOcclusion(_LowQualityTransform):
+class TemporalOcclusion(BaseCorruption):
     """Occlude a block of consecutive frames (all joints, all persons).
 
-    Required Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Modified Keys:
-        - keypoint
-        - keypoint_score (optional)
+    Keys: those of :class:`BaseCorruption`.
 
     Args:
         length (int | tuple[int, int]): Block length in frames, or an
@@ -317,9 +233,7 @@ class TemporalOcclusion(_LowQualityTransform):
             Clipped to the sequence length.
         center (float, optional): Block centre as a fraction of the sequence
             (RA-GCN: frame 50 of 100 -> 0.5); None for a random position.
-        p (float): Probability that the sample is occluded at all.
-        seed (int): Seed of the per-sample generator.
-        test_mode (bool): Same occlusion of a sample in every epoch.
+        **kwargs: ``p``, ``seed``, ``test_mode`` of :class:`BaseCorruption`.
     """
 
     def __init__(self, length: Union[int, Tuple[int, int]] = (10, 50),
@@ -343,7 +257,7 @@ class TemporalOcclusion(_LowQualityTransform):
             start = int(np.clip(round(self.center * T - n / 2), 0, T - n))
         frames = np.zeros(T, dtype=bool)
         frames[start:start + n] = True
-        _mark_missing(results,
+        mark_missing(results,
                       np.broadcast_to(frames[None, :, None], kp.shape[:3]))
         return results
 
@@ -352,7 +266,7 @@ class TemporalOcclusion(_LowQualityTransform):
 
 
 @TRANSFORMS.register_module()
-class JointJitter(_LowQualityTransform):
+class JointJitter(BaseCorruption):
     """Scale-normalised Gaussian joint noise (pyskl protocol).
 
     Each jittered joint moves along a random direction by a length drawn
@@ -375,9 +289,7 @@ class JointJitter(_LowQualityTransform):
             all frames (a systematic error); else frames are independent.
         joint_prob (float): Probability that one entry is jittered (1.0 for
             pyskl, lower for RA-GCN's random jitter).
-        p (float): Probability that the sample is jittered at all.
-        seed (int): Seed of the per-sample generator.
-        test_mode (bool): Same noise for a sample in every epoch.
+        **kwargs: ``p``, ``seed``, ``test_mode`` of :class:`BaseCorruption`.
     """
 
     def __init__(self, sigma: float = 0.02, scale: str = 'frame',
@@ -417,7 +329,7 @@ class JointJitter(_LowQualityTransform):
         if self.sigma == 0:
             return results
         M, T, V, C = kp.shape
-        present = _present(results)
+        present = present_joints(results)
         diag = self.bbox_diagonal(kp, present, self.scale)  # (M, T|1)
         shape = (M, 1, V) if self.shared else (M, T, V)
         # float32 draws: about twice as fast as float64, ample precision
@@ -438,7 +350,7 @@ class JointJitter(_LowQualityTransform):
 
 
 @TRANSFORMS.register_module()
-class FrameDrop(_LowQualityTransform):
+class FrameDrop(BaseCorruption):
     """Temporal degradation (SHARDeg): lose frames of the sequence.
 
     Modes: ``'uniform'`` keeps every ``factor``-th frame (random offset);
@@ -467,9 +379,7 @@ class FrameDrop(_LowQualityTransform):
         factor (int): Subsampling factor of ``'uniform'``.
         ratio (float): Fraction of frames lost in ``'random'``/``'block'``.
         fill (str, optional): ``'nearest'``, ``'linear'``, ``'zero'`` or None.
-        p (float): Probability that the sample is degraded at all.
-        seed (int): Seed of the per-sample generator.
-        test_mode (bool): Same degradation of a sample in every epoch.
+        **kwargs: ``p``, ``seed``, ``test_mode`` of :class:`BaseCorruption`.
     """
 
     MODES = ('uniform', 'random', 'block')
@@ -516,7 +426,7 @@ class FrameDrop(_LowQualityTransform):
                 results[k] = results[k][:, kept]
             results['total_frames'] = len(kept)
         elif self.fill == 'zero':
-            _mark_missing(results,
+            mark_missing(results,
                           np.broadcast_to(~keep[None, :, None], kp.shape[:3]))
         elif self.fill == 'nearest':
             # index of the last kept frame at or before t (first kept before).
@@ -542,166 +452,3 @@ class FrameDrop(_LowQualityTransform):
     def _repr_args(self) -> Dict:
         return dict(mode=self.mode, factor=self.factor, ratio=self.ratio,
                     fill=self.fill)
-
-
-@TRANSFORMS.register_module()
-class ConvertLayout(BaseTransform):
-    """Re-order joints from one layout to another.
-
-    Joints the target layout has and the source lacks are missing (zeros,
-    and score 0; a score array is created for 2D data when the source has
-    none, so the loss of those joints is visible to the model).
-
-    Required Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Modified Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Added Keys:
-        - layout (the target layout name)
-
-    Args:
-        source (str | dict): Layout of the incoming keypoints.
-        target (str | dict): Layout to produce (``nturgb+d -> kinect_v1``,
-            ``kinect_v1 -> nturgb+d``, ``coco -> penn``, ``penn -> coco`` or
-            any mapping added with ``register_joint_mapping``).
-    """
-
-    def __init__(self, source: Union[str, dict],
-                 target: Union[str, dict]) -> None:
-        self.source = get_layout(source)
-        self.target = get_layout(target)
-        self.index = get_joint_mapping(self.source.name, self.target.name)
-
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__,
-                            self.source.num_node)
-        missing = self.index < 0
-        src = np.where(missing, 0, self.index)
-        out = kp[:, :, src]
-        out[:, :, missing] = 0
-        results['keypoint'] = out
-        if 'keypoint_score' in results:
-            score = results['keypoint_score'][:, :, src]
-            score[:, :, missing] = 0
-            results['keypoint_score'] = score
-        elif missing.any() and kp.shape[-1] == 2:
-            score = np.ones(kp.shape[:3], dtype=kp.dtype)[:, :, src]
-            score[:, :, missing] = 0
-            results['keypoint_score'] = score
-        results['layout'] = self.target.name
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{type(self).__name__}(source={self.source.name!r}, '
-                f'target={self.target.name!r})')
-
-
-@TRANSFORMS.register_module()
-class ProjectTo2D(BaseTransform):
-    """Turn 3D skeletons into 2D ones (the "2D estimate of a 3D skeleton"
-    kind of low quality).
-
-    ``'orthographic'`` keeps ``(x, y)`` (use after ``PreNormalize3D``);
-    ``'perspective'`` divides by depth, ``(f * x / z, f * y / z)`` (use on
-    camera coordinates, before normalisation). Missing joints stay zero.
-
-    Required Keys:
-        - keypoint
-
-    Modified Keys:
-        - keypoint
-
-    Args:
-        mode (str): ``'orthographic'`` or ``'perspective'``.
-        focal (float): Focal length of ``'perspective'``.
-    """
-
-    def __init__(self, mode: str = 'orthographic', focal: float = 1.0) -> None:
-        if mode not in ('orthographic', 'perspective'):
-            raise ValueError(f'unknown projection mode {mode}')
-        self.mode, self.focal = mode, float(focal)
-
-    def transform(self, results: Dict) -> Dict:
-        kp = check_keypoint(results, type(self).__name__)
-        if kp.shape[-1] != 3:
-            raise ValueError(f'ProjectTo2D needs 3D keypoints, got C='
-                             f'{kp.shape[-1]}')
-        if self.mode == 'orthographic':
-            results['keypoint'] = np.ascontiguousarray(kp[..., :2])
-        else:
-            z = kp[..., 2:3]
-            safe = np.where(np.abs(z) > 1e-6, z, 1.)
-            xy = np.where(np.abs(z) > 1e-6, self.focal * kp[..., :2] / safe, 0)
-            results['keypoint'] = xy.astype(kp.dtype)
-        return results
-
-    def __repr__(self) -> str:
-        return f'{type(self).__name__}(mode={self.mode!r}, focal={self.focal})'
-
-
-@TRANSFORMS.register_module()
-class MaskInvisibleJoints(BaseTransform):
-    """Mark the joints a dataset annotates as not visible as missing.
-
-    Penn Action, for instance, gives invisible joints an estimated position
-    and visibility 0 (``keypoint_score``); this removes the estimate, which is
-    the real low-quality version of the skeleton.
-
-    Required Keys:
-        - keypoint
-        - keypoint_score
-
-    Modified Keys:
-        - keypoint
-        - keypoint_score
-
-    Args:
-        threshold (float): Joints with ``keypoint_score <= threshold`` are
-            missing. Defaults to 0.
-    """
-
-    def __init__(self, threshold: float = 0.) -> None:
-        self.threshold = float(threshold)
-
-    def transform(self, results: Dict) -> Dict:
-        check_keypoint(results, type(self).__name__)
-        if 'keypoint_score' not in results:
-            raise KeyError('MaskInvisibleJoints needs keypoint_score '
-                           f'(sample "{results.get("frame_dir", "?")}")')
-        _mark_missing(results, results['keypoint_score'] <= self.threshold)
-        return results
-
-    def __repr__(self) -> str:
-        return f'{type(self).__name__}(threshold={self.threshold})'
-
-
-@TRANSFORMS.register_module()
-class CopyHighQuality(BaseTransform):
-    """Keep a clean copy of the sample for the teacher.
-
-    Put it right before the low-quality transforms; ``PackDistillInputs``
-    later formats the copy like the student's input and packs both, so one
-    annotation file serves teacher and student.
-
-    Required Keys:
-        - keypoint
-        - keypoint_score (optional)
-
-    Added Keys:
-        - hq_keypoint
-        - hq_keypoint_score (optional)
-    """
-
-    def transform(self, results: Dict) -> Dict:
-        results['hq_keypoint'] = check_keypoint(results,
-                                                type(self).__name__).copy()
-        if 'keypoint_score' in results:
-            results['hq_keypoint_score'] = results['keypoint_score'].copy()
-        return results
-
-    def __repr__(self) -> str:
-        return f'{type(self).__name__}()'

@@ -2,43 +2,29 @@ import numpy as np
 import pytest
 
 from mmaction.registry import TRANSFORMS
-from mmpartkd.datasets.transforms import (ConvertLayout, CopyHighQuality,
-                                          FrameDrop, JointJitter,
-                                          PartOcclusion, ProjectTo2D,
-                                          RandomJointDrop, TemporalOcclusion)
+from mmpartkd.datasets.transforms import (FrameDrop, JointJitter,
+                                          PartOcclusion, RandomJointDrop,
+                                          TemporalOcclusion)
 from mmpartkd.structures import get_layout
-
-
-def sample(M=2, T=40, V=25, C=3, score=False, name='S001', seed=0):
-    rng = np.random.default_rng(seed)
-    res = dict(keypoint=rng.normal(size=(M, T, V, C)).astype(np.float32) + 2,
-               frame_dir=name, total_frames=T)
-    if score:
-        res['keypoint_score'] = np.ones((M, T, V), np.float32)
-    return res
-
-
-def missing(res):
-    return (res['keypoint'] == 0).all(-1)
 
 
 def test_registered_with_repr():
     for name in ('RandomJointDrop', 'PartOcclusion', 'TemporalOcclusion',
-                 'JointJitter', 'FrameDrop', 'ConvertLayout', 'ProjectTo2D',
-                 'CopyHighQuality', 'PackDistillInputs'):
+                 'JointJitter', 'FrameDrop'):
         assert TRANSFORMS.get(name) is not None
     t = TRANSFORMS.build(dict(type='RandomJointDrop', drop_prob=0.3))
     assert repr(t).startswith('RandomJointDrop(drop_prob=0.3')
 
 
-def test_joint_drop_rate_and_scores():
+def test_joint_drop_rate_and_scores(sample, missing):
     res = RandomJointDrop(drop_prob=0.6)(sample(T=200, score=True))
     rate = missing(res).mean()
     assert abs(rate - 0.6) < 0.02
     np.testing.assert_array_equal(res['keypoint_score'] == 0, missing(res))
 
 
-def test_test_mode_is_reproducible_per_sample_and_ignores_global_seed():
+def test_test_mode_is_reproducible_per_sample_and_ignores_global_seed(
+        sample, missing):
     t = RandomJointDrop(drop_prob=0.5, test_mode=True, seed=1)
     np.random.seed(255)
     a = missing(t(sample(name='A')))
@@ -53,7 +39,7 @@ def test_test_mode_is_reproducible_per_sample_and_ignores_global_seed():
     assert (a != other_seed).mean() > 0.3
 
 
-def test_train_mode_changes_every_call_but_follows_global_seed():
+def test_train_mode_changes_every_call_but_follows_global_seed(sample, missing):
     t = RandomJointDrop(drop_prob=0.5)
     np.random.seed(0)
     a, b = missing(t(sample())), missing(t(sample()))
@@ -84,7 +70,7 @@ def test_skd_mean_imputation_by_hand():
             assert value[i] == pytest.approx(expected)
 
 
-def test_part_occlusion_exact_joints():
+def test_part_occlusion_exact_joints(sample, missing):
     layout = get_layout('nturgb+d')
     res = PartOcclusion(parts=['left_arm'])(sample())
     occluded = missing(res).all(axis=(0, 1))
@@ -102,13 +88,13 @@ def test_part_occlusion_exact_joints():
         PartOcclusion(parts=['head'])(sample(V=20))
 
 
-def test_temporal_occlusion_centred_block():
+def test_temporal_occlusion_centred_block(sample, missing):
     res = TemporalOcclusion(length=10, center=0.5)(sample(T=100))
     frames = np.flatnonzero(missing(res).all(axis=(0, 2)))
     assert frames.tolist() == list(range(45, 55))
 
 
-def test_jitter_magnitude_scales_with_bbox():
+def test_jitter_magnitude_scales_with_bbox(sample):
     clean = sample(M=1, T=400)
     res = JointJitter(sigma=0.05, scale='frame')(dict(clean,
                                                       keypoint=clean[
@@ -154,38 +140,11 @@ def test_frame_drop_modes():
     assert 1 <= out['total_frames'] <= 10
 
 
-def test_convert_layout():
-    res = sample(V=25)
-    out = ConvertLayout('nturgb+d', 'kinect_v1')(dict(res))
-    assert out['keypoint'].shape[2] == 20 and out['layout'] == 'kinect_v1'
-    np.testing.assert_array_equal(out['keypoint'][:, :, 2],
-                                  res['keypoint'][:, :, 20])
-    back = ConvertLayout('kinect_v1', 'nturgb+d')(dict(out))
-    assert back['keypoint'].shape[2] == 25
-    assert missing(back)[:, :, [2, 21, 22, 23, 24]].all()
-    penn = sample(V=13, C=2, score=True)
-    coco = ConvertLayout('penn', 'coco')(dict(penn))
-    assert (coco['keypoint_score'][:, :, 1:5] == 0).all()
-    assert (coco['keypoint_score'][:, :, [0, 5]] == 1).all()
-    with pytest.raises(ValueError, match='layout expects 25'):
-        ConvertLayout('nturgb+d', 'kinect_v1')(sample(V=20))
-
-
-def test_project_to_2d():
-    res = sample(C=3)
-    out = ProjectTo2D()(dict(res))
-    np.testing.assert_array_equal(out['keypoint'], res['keypoint'][..., :2])
-    out = ProjectTo2D('perspective', focal=2.)(dict(res))
-    np.testing.assert_allclose(
-        out['keypoint'], 2 * res['keypoint'][..., :2] /
-        res['keypoint'][..., 2:], rtol=1e-5)
-
-
 @pytest.mark.parametrize('transform', [
     RandomJointDrop(), PartOcclusion(parts=['head']), TemporalOcclusion(),
-    JointJitter(), FrameDrop(), CopyHighQuality()
+    JointJitter(), FrameDrop()
 ])
-def test_bad_input_is_named(transform):
+def test_bad_input_is_named(transform, sample):
     bad = sample()
     bad['keypoint'][0, 0, 0, 0] = np.nan
     with pytest.raises(ValueError, match='NaN'):
@@ -193,21 +152,3 @@ def test_bad_input_is_named(transform):
     with pytest.raises(ValueError, match='empty skeleton sequence'):
         transform(dict(keypoint=np.zeros((1, 0, 25, 3), np.float32),
                        frame_dir='e'))
-
-
-def test_copy_high_quality_is_untouched_by_corruption():
-    res = CopyHighQuality()(sample(score=True))
-    res = RandomJointDrop(drop_prob=0.9)(res)
-    assert missing(res).mean() > 0.8
-    assert not (res['hq_keypoint'] == 0).all(-1).any()
-    assert (res['hq_keypoint_score'] == 1).all()
-
-
-def test_mask_invisible_joints():
-    from mmpartkd.datasets.transforms import MaskInvisibleJoints
-    res = sample(V=13, C=2, score=True)
-    res['keypoint_score'][0, :, 3] = 0
-    out = MaskInvisibleJoints()(res)
-    assert missing(out)[0, :, 3].all() and missing(out).sum() == 40
-    with pytest.raises(KeyError, match='needs keypoint_score'):
-        MaskInvisibleJoints()(sample())
