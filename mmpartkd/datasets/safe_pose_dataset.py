@@ -15,6 +15,7 @@ from typing import Callable, Dict, List, Optional, Union
 import numpy as np
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+from mmpartkd.structures import check_keypoint_array
 
 __all__ = ['SafePoseDataset', 'AnnotationError', 'check_annotations',
            'load_annotation_file']
@@ -52,7 +53,7 @@ def check_annotations(annotations: List[Dict], path: str,
     Raises:
         AnnotationError: For a sample without ``keypoint``, a keypoint that
             is not ``(M, T, V, C)`` with ``C`` 2 or 3, an empty sequence
-            (no person or no frame), a joint count other than
+            (no person, frame or joint), a joint count other than
             ``num_joints``, NaN/inf values, or a score array of another
             shape. The message names the file and the sample.
     """
@@ -66,31 +67,10 @@ def check_annotations(annotations: List[Dict], path: str,
         kp = ann.get('keypoint')
         if kp is None:
             raise AnnotationError(f'{where}: no "keypoint"')
-        kp = np.asarray(kp)
-        if kp.ndim != 4 or kp.shape[-1] not in (2, 3):
-            raise AnnotationError(
-                f'{where}: keypoint must have shape (persons, frames, '
-                f'joints, 2 or 3), got {kp.shape}')
-        if kp.shape[0] == 0 or kp.shape[1] == 0 or kp.shape[2] == 0:
-            raise AnnotationError(
-                f'{where}: empty skeleton sequence, keypoint shape '
-                f'{kp.shape} (persons, frames, joints, coordinates)')
-        if num_joints is not None and kp.shape[2] != num_joints:
-            raise AnnotationError(
-                f'{where}: {kp.shape[2]} joints, the dataset expects '
-                f'{num_joints} (a file of another skeleton layout? convert '
-                'it with the ConvertLayout transform)')
-        if check_finite and not np.isfinite(kp).all():
-            bad = np.argwhere(~np.isfinite(kp))[0].tolist()
-            raise AnnotationError(
-                f'{where}: keypoint contains NaN or inf (first at '
-                f'[person, frame, joint, coord] = {bad}); mark missing '
-                'joints with zeros (and keypoint_score 0) instead')
-        score = ann.get('keypoint_score')
-        if score is not None and np.shape(score) != kp.shape[:3]:
-            raise AnnotationError(
-                f'{where}: keypoint_score has shape {np.shape(score)}, '
-                f'expected {kp.shape[:3]}')
+        check_keypoint_array(
+            np.asarray(kp), where, num_joints, 'the dataset', coords=(2, 3),
+            score=ann.get('keypoint_score'), check_finite=check_finite,
+            error=AnnotationError)
 
 
 @DATASETS.register_module()

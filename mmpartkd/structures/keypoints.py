@@ -19,6 +19,7 @@ def check_keypoint_array(keypoint: np.ndarray,
                          expected_by: str = 'the layout',
                          coords: Optional[Sequence[int]] = None,
                          score: Optional[np.ndarray] = None,
+                         check_finite: bool = True,
                          error: Type[Exception] = ValueError) -> np.ndarray:
     """Return ``keypoint`` after checking it; raise ``error`` with a message
     that starts with ``where`` (which names the file / sample / transform).
@@ -34,14 +35,16 @@ def check_keypoint_array(keypoint: np.ndarray,
             None accepts any.
         score (np.ndarray, optional): ``keypoint_score``, which must then be
             ``(M, T, V)``.
+        check_finite (bool): Refuse NaN/inf values (the one check that
+            reads every value).
         error (type): Exception class raised (a ``ValueError`` subclass such
             as ``AnnotationError``).
 
     Raises:
         error: For a wrong number of axes or of coordinates, an empty
             sequence (no person, frame or joint), a joint count other than
-            ``num_joints``, NaN/inf values (the first one is located) or a
-            score array of another shape.
+            ``num_joints``, NaN/inf values (with ``check_finite``; the first
+            one is located) or a score array of another shape.
     """
     shape = keypoint.shape
     if keypoint.ndim != 4 or (coords is not None and shape[-1] not in coords):
@@ -55,7 +58,7 @@ def check_keypoint_array(keypoint: np.ndarray,
         raise error(f'{where}: keypoint has {shape[2]} joints, {expected_by} '
                     f'expects {num_joints} (another skeleton layout? convert '
                     'it with the ConvertLayout transform)')
-    if not np.isfinite(keypoint).all():
+    if check_finite and not np.isfinite(keypoint).all():
         # located only on failure: the check itself stays one pass
         bad = np.argwhere(~np.isfinite(keypoint))[0].tolist()
         raise error(f'{where}: keypoint contains NaN or inf (first at '
