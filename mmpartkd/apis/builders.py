@@ -10,6 +10,8 @@ from mmengine.runner import Runner, load_checkpoint
 
 from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
+# re-exported: the tools import it from here
+from mmpartkd.datasets.wrappers import innermost_dataset_cfg
 
 __all__ = ['load_config', 'init_recognizer', 'build_eval_dataloader',
            'innermost_dataset_cfg']
@@ -32,13 +34,6 @@ def init_recognizer(cfg: Config, checkpoint: Optional[str],
         load_checkpoint(model, checkpoint, map_location='cpu', strict=False,
                         revise_keys=[(r'^module\.', '')])
     return model.to(device).eval()
-
-
-def innermost_dataset_cfg(dataset_cfg: dict) -> dict:
-    """The dataset inside wrappers such as ``RepeatDataset``."""
-    while 'dataset' in dataset_cfg:
-        dataset_cfg = dataset_cfg['dataset']
-    return dataset_cfg
 
 
 def build_eval_dataloader(cfg: Config,

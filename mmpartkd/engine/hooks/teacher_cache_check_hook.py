@@ -3,7 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmaction.registry import HOOKS
-from mmpartkd.apis.builders import innermost_dataset_cfg
+from mmpartkd.datasets.wrappers import innermost_dataset_cfg
 from mmpartkd.apis.teacher_cache import cache_fingerprint
 from mmpartkd.models.distillers.part_kd_distiller import build_model_cfg
 
