@@ -5,6 +5,7 @@ from .ikem_normalize import IKEMPreNormalize
 from .layout import ConvertLayout, MaskInvisibleJoints, ProjectTo2D
 from .modalities import IKEM_MODALITIES, GenSkeModalities
 from .multi_view import MultiView
+from .pre_normalize import FastPreNormalize3D
 from .random_shear import RandomShear
 from .temporal_crop_resize import TemporalCropResize
 from .utils import check_keypoint, mark_missing, present_joints, sample_rng
@@ -15,5 +16,5 @@ __all__ = [
     'CopyHighQuality', 'PackDistillInputs', 'MaskInvisibleJoints',
     'sample_rng', 'check_keypoint', 'mark_missing', 'present_joints',
     'IKEMPreNormalize', 'GenSkeModalities', 'IKEM_MODALITIES', 'MultiView',
-    'RandomShear', 'TemporalCropResize'
+    'RandomShear', 'TemporalCropResize', 'FastPreNormalize3D'
 ]
