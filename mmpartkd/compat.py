@@ -196,8 +196,8 @@ def _refusal(filename: str, error: Exception,
         what = ('torch\'s weights-only unpickler refused it: '
                 + reason.split('Check the documentation')[0].strip())
     return UntrustedCheckpointError(
-        f'refusing to load checkpoint "{filename}": {what}. Unpickling these '
-        'can run arbitrary code from the file. If you trust this file, set '
+        f'refusing to load checkpoint "{filename}": {what}. Unpickling it '
+        'fully could run arbitrary code from the file. If you trust it, set '
         f'{TRUST_ENV}={os.path.abspath(filename)} (a list of files or '
         f'directories separated by "{os.pathsep}", or 1 to trust every '
         'checkpoint); see mmpartkd/compat.py.')
