@@ -1,4 +1,6 @@
-"""Atomic file writing: a reader never sees a half-written file."""
+"""File helpers: atomic writing (a reader never sees a half-written file)
+and content hashes."""
+import hashlib
 import os
 import os.path as osp
 import pickle
@@ -6,7 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-__all__ = ['atomic_write', 'atomic_dump_pickle']
+__all__ = ['atomic_write', 'atomic_dump_pickle', 'file_sha256']
 
 
 @contextmanager
@@ -33,3 +35,12 @@ def atomic_dump_pickle(obj: Any, path: str) -> None:
     """Pickle ``obj`` to ``path`` atomically."""
     with atomic_write(path, 'wb') as f:
         pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def file_sha256(path: str, chunk: int = 1 << 20) -> str:
+    """The SHA-256 hex digest of a file's bytes, read ``chunk`` at a time."""
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(chunk), b''):
+            h.update(block)
+    return h.hexdigest()

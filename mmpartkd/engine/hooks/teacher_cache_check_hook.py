@@ -5,7 +5,7 @@ from mmengine.model import is_model_wrapper
 from mmaction.registry import HOOKS
 from mmpartkd.datasets.wrappers import innermost_dataset_cfg
 from mmpartkd.apis.teacher_cache import cache_fingerprint
-from mmpartkd.models.distillers.part_kd_distiller import build_model_cfg
+from mmpartkd.models.distillers import build_model_cfg
 
 __all__ = ['TeacherCacheCheckHook']
 

@@ -1,34 +1,18 @@
 """Part-level knowledge distillation from a high-quality teacher into a
-low-quality student (SPEC §4)."""
-import os.path as osp
-from typing import Dict, Optional, Union
+low-quality student (docs/method.md#partkd)."""
+from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
-from mmengine.config import Config
-from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
-from mmpartkd.apis.teacher_cache import TeacherCache, file_sha256
-from mmpartkd.models.utils import BlockRecorder
+from mmpartkd.utils import file_sha256
+from ..utils import BlockRecorder, pool_gcn_feature
+from .base import ModelSpec, TeacherStudentBase, build_model_cfg
+from .teacher_cache import TeacherCache
 
-__all__ = ['PartKDDistiller', 'build_model_cfg', 'paired_mask']
-
-ModelSpec = Union[dict, str]
-
-
-def build_model_cfg(spec: ModelSpec, what: str) -> dict:
-    """A model config from a dict or from the ``model`` of a config file."""
-    if isinstance(spec, str):
-        if not osp.isfile(spec):
-            raise FileNotFoundError(f'{what} config file "{spec}" not found')
-        return Config.fromfile(spec)['model']
-    if not isinstance(spec, dict) or 'type' not in spec:
-        raise TypeError(f'{what} must be a model config dict or a config '
-                        f'file path, got {type(spec).__name__}')
-    return spec
+__all__ = ['PartKDDistiller', 'paired_mask']
 
 
 def _pooled_at(part_block: Optional[int]) -> str:
@@ -51,7 +35,7 @@ def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
 
 
 @MODELS.register_module()
-class PartKDDistiller(BaseModel):
+class PartKDDistiller(TeacherStudentBase):
     """Distil a frozen high-quality teacher into a low-quality student.
 
     The packed sample (``PackDistillInputs``) carries the student's
@@ -66,11 +50,11 @@ class PartKDDistiller(BaseModel):
     - ``loss_kd`` (optional): logit KD on paired samples;
     - ``loss_feat`` (optional): SKD-style feature KD on paired samples.
 
-    The teacher is frozen: no gradients, ``eval()`` mode (BN statistics and
-    dropout fixed) whatever the distiller's mode, forward under
-    ``torch.no_grad``; its weights are never re-initialised. The teacher-side
-    part projection (``teacher_neck``) is part of the distiller and trained
-    with the contrastive loss, like the embedding heads of CRD; with
+    The teacher is frozen (:class:`TeacherStudentBase`: loaded strictly, no
+    gradients, always in ``eval()`` mode, never re-initialised) and runs
+    under ``torch.no_grad``. The teacher-side part projection
+    (``teacher_neck``) is part of the distiller and trained with the
+    contrastive loss, like the embedding heads of CRD; with
     ``teacher_neck=dict(..., out_channels=None)`` it has no parameters.
 
     ``predict`` and ``tensor`` run the student only: ``tools/test.py
@@ -98,7 +82,7 @@ class PartKDDistiller(BaseModel):
         part_block (int, optional): Pool the parts from the output of this
             backbone block (``backbone.gcn[part_block]``, negative counts
             from the end) in teacher and student instead of the backbone
-            output (None, SPEC §4.2). Earlier blocks have aggregated fewer
+            output (None, docs/method.md#part-matching). Earlier blocks have aggregated fewer
             graph hops, so their joint features stay closer to their part.
         teacher_cache (str, optional): A teacher-feature cache directory
             (``tools/cache_teacher.py``). Its outputs replace the live
@@ -107,7 +91,8 @@ class PartKDDistiller(BaseModel):
             ``TeacherCacheCheckHook``.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
-        init_cfg (dict, optional): Initialisation config.
+        init_cfg (dict, optional): Must be None (see
+            :class:`TeacherStudentBase`).
     """
 
     def __init__(self,
@@ -125,10 +110,7 @@ class PartKDDistiller(BaseModel):
                  teacher_cache: Optional[str] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor, init_cfg)
         if not 0. <= paired_ratio <= 1.:
             raise ValueError(f'paired_ratio={paired_ratio} not in [0, 1]')
         if part_head is None and loss_kd is None and loss_feat is None:
@@ -137,10 +119,7 @@ class PartKDDistiller(BaseModel):
         self.paired_ratio = float(paired_ratio)
         self.paired_seed = int(paired_seed)
         self.student = MODELS.build(build_model_cfg(student, 'student'))
-        self.teacher = MODELS.build(build_model_cfg(teacher, 'teacher'))
-        self.teacher_ckpt = teacher_ckpt
-        self._load_teacher(teacher_ckpt)
-        self._freeze_teacher()
+        self.build_teacher(teacher, teacher_ckpt)
         self.part_block = part_block
         self.block_recorders: Dict[str, BlockRecorder] = {}
         if part_block is not None:
@@ -193,52 +172,6 @@ class PartKDDistiller(BaseModel):
             return feats
         return self.block_recorders[who].pop(feats)
 
-    def _load_teacher(self, ckpt: Optional[str]) -> None:
-        if not ckpt:
-            raise ValueError(
-                'PartKDDistiller needs teacher_ckpt: train the teacher first '
-                '(python tools/train.py TEACHER_CONFIG) and pass its '
-                'checkpoint, e.g. teacher_ckpt="work_dirs/<teacher>/'
-                'best_acc_top1_epoch_N.pth"')
-        if not osp.isfile(ckpt):
-            raise FileNotFoundError(f'teacher checkpoint "{ckpt}" not found')
-        checkpoint = _load_checkpoint(ckpt, map_location='cpu')
-        state = checkpoint.get('state_dict', checkpoint)
-        state = {k[7:] if k.startswith('module.') else k: v
-                 for k, v in state.items()}
-        own = self.teacher.state_dict()
-        missing = sorted(set(own) - set(state))
-        unexpected = sorted(set(state) - set(own))
-        mismatched = [(k, tuple(state[k].shape), tuple(v.shape))
-                      for k, v in own.items()
-                      if k in state and state[k].shape != v.shape]
-        if missing or unexpected or mismatched:
-            hints = []
-            for k, got, want in mismatched:
-                if k.endswith('cls_head.fc.weight'):
-                    hints.append(f'the checkpoint has {got[0]} classes, the '
-                                 f'teacher config {want[0]}')
-                elif 'data_bn' in k or k.endswith('.A'):
-                    hints.append('the checkpoint was trained on another '
-                                 'layout / joint count / channel count')
-            detail = '; '.join(
-                [f'{len(missing)} missing keys (e.g. {missing[:3]})'] *
-                bool(missing) +
-                [f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]})']
-                * bool(unexpected) + [
-                    f'{len(mismatched)} shape mismatches (e.g. '
-                    f'{mismatched[:2]})'
-                ] * bool(mismatched))
-            raise ValueError(
-                f'teacher checkpoint "{ckpt}" does not fit the teacher '
-                f'config: {detail}. ' + ' '.join(dict.fromkeys(hints)))
-        self.teacher.load_state_dict(state)
-
-    def _freeze_teacher(self) -> None:
-        self.teacher.eval()
-        for param in self.teacher.parameters():
-            param.requires_grad_(False)
-
     def _check_num_classes(self) -> int:
         k_s = self.student.cls_head.num_classes
         k_t = self.teacher.cls_head.num_classes
@@ -280,18 +213,6 @@ class PartKDDistiller(BaseModel):
                     f'part embeddings have {neck.out_channels} channels but '
                     f'part_head.embed_channels={head.embed_channels}')
 
-    def init_weights(self) -> None:
-        """Initialise everything but the (loaded, frozen) teacher."""
-        for name, module in self.named_children():
-            if name != 'teacher' and hasattr(module, 'init_weights'):
-                module.init_weights()
-        self._is_init = True
-
-    def train(self, mode: bool = True) -> 'PartKDDistiller':
-        super().train(mode)
-        self.teacher.eval()
-        return self
-
     # -------------------------------------------------------------- forward
     @property
     def student_part_neck(self) -> nn.Module:
@@ -326,7 +247,7 @@ class PartKDDistiller(BaseModel):
         feats, _ = self.teacher.extract_feat(hq_inputs)
         out = dict(
             logits=self.teacher.cls_head(feats),
-            feat=feats.mean(dim=(1, 3, 4)))
+            feat=pool_gcn_feature(feats))
         if self.teacher_neck is not None:
             out['parts'] = self.teacher_neck.pool(
                 self.part_features(feats, 'teacher'))
@@ -376,7 +297,7 @@ class PartKDDistiller(BaseModel):
                 if teacher is not None else logits.sum() * 0.
         if self.loss_feat is not None:
             if teacher is not None:
-                feat_s = self.feat_proj(feats.mean(dim=(1, 3, 4))[idx])
+                feat_s = self.feat_proj(pool_gcn_feature(feats)[idx])
                 losses['loss_feat'] = self.loss_feat(
                     feat_s, teacher['feat'].to(feat_s.dtype))
             else:

@@ -1,21 +1,20 @@
-"""Relational cross-modality knowledge distillation (IKEM, SPEC §5)."""
+"""Relational cross-modality knowledge distillation (IKEM,
+docs/method.md#relational-cmkd)."""
 import copy
 from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmengine.logging import print_log
-from mmengine.model import BaseModel, ModuleDict
-from mmengine.runner.checkpoint import load_checkpoint
-from torch import nn
+from mmengine.model import ModuleDict
 
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType
-from mmpartkd.datasets.transforms.modalities import IKEM_MODALITIES
+from mmpartkd.structures import IKEM_MODALITIES
 from ..ssl.contrastive import relational_kd_loss
 from ..ssl.feature_queue import FeatureQueue
-from ..ssl.multimodal_moco import (check_modalities, mlp, pool_gcn_feature,
-                                   select_modality)
+from ..ssl.multimodal_moco import mlp
+from ..utils import check_modalities, pool_gcn_feature, select_modality
+from .base import ModelSpec, TeacherStudentBase
 
 __all__ = ['RelationalCMKD']
 
@@ -23,13 +22,13 @@ _CONCAT = 'teacher_concat'
 
 
 @MODELS.register_module()
-class RelationalCMKD(BaseModel):
+class RelationalCMKD(TeacherStudentBase):
     """Distil a frozen multi-modality teacher into student encoders.
 
     Teacher: a :class:`MultiModalMoCo` (six modalities in IKEM) loaded from
-    ``teacher_ckpt``, frozen (``requires_grad=False``), always in eval mode
-    (dropout off, BN running statistics untouched) and run under
-    ``torch.no_grad()``. Its embedding of a sample is ``t =
+    ``teacher_ckpt`` and frozen (:class:`TeacherStudentBase`: loaded
+    strictly, no gradients, always in eval mode, never re-initialised), run
+    under ``torch.no_grad()``. Its embedding of a sample is ``t =
     normalize(cat_x z_x)`` with ``z_x`` the normalised query embedding of
     modality ``x`` on view 0.
 
@@ -54,9 +53,11 @@ class RelationalCMKD(BaseModel):
     ``input_modalities`` (the teacher's modalities must be among them).
 
     Args:
-        teacher (dict): Teacher config (``MultiModalMoCo``).
+        teacher (dict | str): Teacher config (``MultiModalMoCo``) or config
+            file path (e.g. the IKEM pre-training config).
         backbone (dict): Student backbone config.
-        teacher_ckpt (str, optional): Teacher checkpoint (loaded strictly).
+        teacher_ckpt (str): Teacher checkpoint (required; loaded strictly
+            when the distiller is built).
         student_modalities (Sequence[str]): Student encoders.
         input_modalities (Sequence[str]): Channel groups of the input.
         in_channels (int): Channels per modality. Defaults to 3.
@@ -69,11 +70,15 @@ class RelationalCMKD(BaseModel):
         context (bool): Use the context logits.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
-        init_cfg (dict, optional): Initialisation config (student side).
+        init_cfg (dict, optional): Must be None (see
+            :class:`TeacherStudentBase`).
     """
 
+    teacher_config_hint = 'configs/ikem/ikem-pretrain_*.py'
+    teacher_ckpt_example = 'work_dirs/<ikem-pretrain>/epoch_N.pth'
+
     def __init__(self,
-                 teacher: ConfigType,
+                 teacher: ModelSpec,
                  backbone: ConfigType,
                  teacher_ckpt: Optional[str] = None,
                  student_modalities: Sequence[str] = ('joint', 'motion',
@@ -88,12 +93,7 @@ class RelationalCMKD(BaseModel):
                  context: bool = True,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor, init_cfg)
         self.input_modalities = tuple(input_modalities)
         self.student_modalities = tuple(student_modalities)
         self.in_channels = in_channels
@@ -101,24 +101,12 @@ class RelationalCMKD(BaseModel):
         self.topk = topk
         self.context = context
 
-        teacher = copy.deepcopy(teacher)
-        teacher['input_modalities'] = self.input_modalities
-        self.teacher = MODELS.build(teacher)
+        self.build_teacher(
+            teacher, teacher_ckpt, input_modalities=self.input_modalities)
         self.teacher_modalities = tuple(self.teacher.modalities)
         for name, mods in (('student', self.student_modalities),
                            ('teacher', self.teacher_modalities)):
             check_modalities(mods, self.input_modalities, f'{name} ')
-        if teacher_ckpt:
-            load_checkpoint(
-                self.teacher, teacher_ckpt, map_location='cpu', strict=True,
-                logger='current')
-            print_log(f'RelationalCMKD: teacher loaded from {teacher_ckpt}',
-                      logger='current')
-        # loaded (or deliberately random): never re-initialised by the runner
-        self.teacher._is_init = True
-        for p in self.teacher.parameters():
-            p.requires_grad = False
-        self.teacher.eval()
 
         teacher_dims = dict(self.teacher.proj_dims)
         self.teacher_dim = sum(teacher_dims.values())
@@ -135,18 +123,11 @@ class RelationalCMKD(BaseModel):
             **teacher_dims, _CONCAT: self.teacher_dim
         }, queue_size)
 
-    def train(self, mode: bool = True) -> 'RelationalCMKD':
-        """Set the student's mode; the teacher always stays in eval."""
-        super().train(mode)
-        self.teacher.eval()
-        return self
-
     @torch.no_grad()
     def teacher_embed(self, x: torch.Tensor
                       ) -> (Dict[str, torch.Tensor], torch.Tensor):
         """Teacher embeddings ``z_x`` per modality and ``t`` (normalised
         concatenation) of one view ``(N, M, T, V, C * K)``."""
-        self.teacher.eval()
         z = self.teacher.embed(x)
         t = F.normalize(
             torch.cat([z[m] for m in self.teacher_modalities], 1), dim=1)

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 __all__ = [
-    'info_nce', 'multi_positive_nce', 'topk_mask', 'cross_modal_loss',
-    'ikem_loss', 'relational_kd_loss'
+    'info_nce', 'multi_positive_nce', 'topk_mask', 'mined_positive_nce',
+    'cross_modal_loss', 'ikem_loss', 'relational_kd_loss'
 ]
 
 
@@ -45,6 +45,32 @@ def topk_mask(sim: torch.Tensor, k: int = 1) -> torch.Tensor:
     return mask
 
 
+def mined_positive_nce(l_pos: torch.Tensor, l_anchor: torch.Tensor,
+                       l_helper: torch.Tensor, temperature: float,
+                       topk: int = 1, context: bool = True) -> torch.Tensor:
+    """Multi-positive NCE whose extra positives a helper view mines
+    (per-sample, ``(N, )``).
+
+    Logits ``[l_pos, l_anchor, l_anchor * l_helper] / tau`` (the last block,
+    CrosSCLR's context, only with ``context``); positives: column 0 and the
+    top-``k`` queue entries of ``l_helper`` (in both queue blocks).
+
+    Args:
+        l_pos (Tensor): ``(N, 1)`` similarity to the instance's positive.
+        l_anchor (Tensor): ``(N, K)`` anchor similarities to the queue.
+        l_helper (Tensor): ``(N, K)`` helper similarities to the queue
+            (rows aligned with ``l_anchor``'s); only mines positives.
+    """
+    mined = topk_mask(l_helper.detach(), topk)
+    ones = l_pos.new_ones(len(l_pos), 1)
+    logits, mask = [l_pos, l_anchor], [ones, mined]
+    if context:
+        logits.append(l_anchor * l_helper)
+        mask.append(mined)
+    return multi_positive_nce(torch.cat(logits, 1) / temperature,
+                              torch.cat(mask, 1))
+
+
 def cross_modal_loss(q_x: torch.Tensor, k_x: torch.Tensor,
                      queue_x: torch.Tensor, q_y: torch.Tensor,
                      queue_y: torch.Tensor, temperature: float,
@@ -57,18 +83,9 @@ def cross_modal_loss(q_x: torch.Tensor, k_x: torch.Tensor,
     ``context``); positives: the instance and the top-``k`` neighbours that
     ``y`` finds in its queue (in both blocks).
     """
-    l_pos = (q_x * k_x).sum(1, keepdim=True)
-    l_x = q_x @ queue_x.t()
-    l_y = q_y @ queue_y.t()
-    nn_y = topk_mask(l_y.detach(), topk)
-    ones = l_pos.new_ones(len(q_x), 1)
-    if context:
-        logits = torch.cat([l_pos, l_x, l_x * l_y], 1)
-        mask = torch.cat([ones, nn_y, nn_y], 1)
-    else:
-        logits = torch.cat([l_pos, l_x], 1)
-        mask = torch.cat([ones, nn_y], 1)
-    return multi_positive_nce(logits / temperature, mask)
+    return mined_positive_nce((q_x * k_x).sum(1, keepdim=True),
+                              q_x @ queue_x.t(), q_y @ queue_y.t(),
+                              temperature, topk, context)
 
 
 def ikem_loss(u: torch.Tensor, cat_k: torch.Tensor, cat_queue: torch.Tensor,
@@ -93,16 +110,6 @@ def relational_kd_loss(u: torch.Tensor, t: torch.Tensor,
     modality ``x``'s own queue ``Q_x`` (rows aligned with ``Q_T``);
     negatives: the queue ``Q_T`` of past teacher embeddings.
     """
-    l_pos = (u * t).sum(1, keepdim=True)
-    l_s = u @ queue_t.t()
-    l_x = z_x @ queue_x.t()
-    nn_x = topk_mask(l_x.detach(), topk)
-    ones = l_pos.new_ones(len(u), 1)
-    if context:
-        logits = torch.cat([l_pos, l_s, l_x * l_s], 1)
-        mask = torch.cat([ones, nn_x, nn_x], 1)
-    else:
-        logits = torch.cat([l_pos, l_s], 1)
-        mask = torch.cat([ones, nn_x], 1)
-    loss = multi_positive_nce(logits / temperature, mask)
+    loss = mined_positive_nce((u * t).sum(1, keepdim=True), u @ queue_t.t(),
+                              z_x @ queue_x.t(), temperature, topk, context)
     return loss.mean() if reduce == 'mean' else loss

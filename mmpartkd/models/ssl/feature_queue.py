@@ -2,33 +2,12 @@
 from typing import Dict, Mapping
 
 import torch
-import torch.distributed as dist
 import torch.nn.functional as F
-from mmengine.dist import get_world_size, is_distributed
 from torch import nn
 
-__all__ = ['FeatureQueue', 'concat_all_gather']
+from ..utils import concat_all_gather
 
-
-@torch.no_grad()
-def concat_all_gather(x: torch.Tensor) -> torch.Tensor:
-    """Concatenate ``x`` of every rank along dim 0 (rank order), no grad.
-
-    Ranks may hold different numbers of rows (a last, smaller batch). The
-    identity without an initialised process group.
-    """
-    if not is_distributed() or get_world_size() == 1:
-        return x.detach()
-    world_size = get_world_size()
-    n = torch.tensor([x.shape[0]], device=x.device, dtype=torch.long)
-    sizes = [torch.zeros_like(n) for _ in range(world_size)]
-    dist.all_gather(sizes, n)
-    sizes = [int(s) for s in sizes]
-    pad = x.new_zeros((max(sizes), ) + x.shape[1:])
-    pad[:x.shape[0]] = x.detach()
-    out = [torch.empty_like(pad) for _ in range(world_size)]
-    dist.all_gather(out, pad.contiguous())
-    return torch.cat([o[:s] for o, s in zip(out, sizes)])
+__all__ = ['FeatureQueue']
 
 
 class FeatureQueue(nn.Module):

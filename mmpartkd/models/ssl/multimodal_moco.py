@@ -4,16 +4,18 @@ from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel, ModuleDict
+from mmengine.model import ModuleDict
 from torch import nn
 
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType
-from mmpartkd.datasets.transforms.modalities import IKEM_MODALITIES
+from mmpartkd.structures import IKEM_MODALITIES
+from ..utils import pool_gcn_feature
 from .contrastive import cross_modal_loss, ikem_loss, info_nce
 from .feature_queue import FeatureQueue
+from .multimodal_base import MultiModalBase
 
-__all__ = ['MultiModalMoCo', 'mlp', 'pool_gcn_feature', 'select_modality']
+__all__ = ['MultiModalMoCo', 'mlp']
 
 PHASES = ('independent', 'cross')
 
@@ -25,34 +27,10 @@ def mlp(in_dim: int, hidden_dim: int, out_dim: int) -> nn.Sequential:
         nn.Linear(hidden_dim, out_dim))
 
 
-def pool_gcn_feature(x: torch.Tensor) -> torch.Tensor:
-    """Global average pool of a GCN feature ``(N, M, C, T, V)`` over time,
-    joints and persons -> ``(N, C)`` (as ``GCNHead``)."""
-    return x.mean(dim=(3, 4)).mean(dim=1)
-
-
-def select_modality(x: torch.Tensor, input_modalities: Sequence[str],
-                    modality: str, in_channels: int = 3) -> torch.Tensor:
-    """Channels of ``modality`` from a packed input ``(..., C * K)``."""
-    k = list(input_modalities).index(modality)
-    return x[..., k * in_channels:(k + 1) * in_channels]
-
-
-def check_modalities(modalities: Sequence[str],
-                     input_modalities: Sequence[str],
-                     what: str = '') -> None:
-    """Raise ``ValueError`` unless every modality is a channel group of the
-    packed input."""
-    missing = set(modalities) - set(input_modalities)
-    if missing:
-        raise ValueError(f'{what}modalities {sorted(missing)} are not in '
-                         f'input_modalities {tuple(input_modalities)}')
-
-
 @MODELS.register_module()
-class MultiModalMoCo(BaseModel):
+class MultiModalMoCo(MultiModalBase):
     """Multi-modality MoCo v2 (SkeletonCLR per modality), CrosSCLR's
-    cross-modal positive mining and IKEM (SPEC §5).
+    cross-modal positive mining and IKEM (docs/method.md#ikem-pretraining).
 
     One encoder (any mmaction2 GCN backbone built from ``backbone``) and
     one projection MLP per modality, a momentum copy of both, and aligned
@@ -125,16 +103,8 @@ class MultiModalMoCo(BaseModel):
                  phase: str = 'independent',
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.modalities = tuple(modalities)
-        self.input_modalities = tuple(input_modalities or modalities)
-        check_modalities(self.modalities, self.input_modalities)
-        self.in_channels = in_channels
+        super().__init__(modalities, input_modalities, in_channels,
+                         data_preprocessor, init_cfg)
         self.feat_dim = feat_dim
         self.proj_dims = {
             m: int(proj_dim[m] if isinstance(proj_dim, Mapping) else proj_dim)
@@ -205,16 +175,13 @@ class MultiModalMoCo(BaseModel):
                 pk.data.mul_(m).add_(pq.data, alpha=1. - m)
 
     # ------------------------------------------------------------------
-    def _select(self, x: torch.Tensor, m: str) -> torch.Tensor:
-        return select_modality(x, self.input_modalities, m, self.in_channels)
-
     def extract_feat(self, x: torch.Tensor,
                      modalities: Optional[Sequence[str]] = None
                      ) -> Dict[str, torch.Tensor]:
         """Pooled query-encoder features ``(N, feat_dim)`` per modality of
         one view ``x`` ``(N, M, T, V, C * K)``."""
         return {
-            m: pool_gcn_feature(self.encoders[m](self._select(x, m)))
+            m: pool_gcn_feature(self.encoders[m](self.select(x, m)))
             for m in (modalities or self.modalities)
         }
 
@@ -232,7 +199,7 @@ class MultiModalMoCo(BaseModel):
         return {
             m: F.normalize(
                 self.projectors_k[m](pool_gcn_feature(
-                    self.encoders_k[m](self._select(x, m)))),
+                    self.encoders_k[m](self.select(x, m)))),
                 dim=1)
             for m in self.modalities
         }

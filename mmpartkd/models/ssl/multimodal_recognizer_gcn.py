@@ -3,18 +3,17 @@ import copy
 from typing import Dict, List, Optional, Sequence
 
 import torch
-from mmengine.model import BaseModel, ModuleDict
-from torch import nn
+from mmengine.model import ModuleDict
 
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType
-from .multimodal_moco import check_modalities, select_modality
+from .multimodal_base import MultiModalBase
 
 __all__ = ['MultiModalRecognizerGCN']
 
 
 @MODELS.register_module()
-class MultiModalRecognizerGCN(BaseModel):
+class MultiModalRecognizerGCN(MultiModalBase):
     """One backbone and one classification head per modality; the
     prediction is the mean of the per-modality logits.
 
@@ -61,16 +60,8 @@ class MultiModalRecognizerGCN(BaseModel):
                  frozen: bool = True,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.modalities = tuple(modalities)
-        self.input_modalities = tuple(input_modalities or modalities)
-        check_modalities(self.modalities, self.input_modalities)
-        self.in_channels = in_channels
+        super().__init__(modalities, input_modalities, in_channels,
+                         data_preprocessor, init_cfg)
         self.frozen = frozen
         backbones = {}
         for m in self.modalities:
@@ -102,8 +93,7 @@ class MultiModalRecognizerGCN(BaseModel):
         with torch.set_grad_enabled(torch.is_grad_enabled()
                                     and not self.frozen):
             return {
-                m: self.backbones[m](select_modality(x, self.input_modalities,
-                                                     m, self.in_channels))
+                m: self.backbones[m](self.select(x, m))
                 for m in self.modalities
             }
 

@@ -1,11 +1,18 @@
-"""Gathering tensors of different lengths across ranks, with gradients."""
+"""Gathering tensors of different lengths across ranks.
+
+One implementation, two front ends: :func:`gather_variable` (the gathered
+rows keep their gradient, for losses over the global batch) and
+:func:`concat_all_gather` (no gradient, for memory queues). Both call the
+same collectives in the same order on every rank: one ``all_gather`` of the
+lengths, then one ``all_gather`` per tensor.
+"""
 from typing import List, Tuple
 
 import torch
 import torch.distributed as dist
-from mmengine.dist import get_dist_info, is_distributed
+from mmengine.dist import get_dist_info, get_world_size, is_distributed
 
-__all__ = ['gather_variable', 'all_reduce_sum']
+__all__ = ['gather_variable', 'concat_all_gather', 'all_reduce_sum']
 
 
 class _GatherWithGrad(torch.autograd.Function):
@@ -36,19 +43,37 @@ def all_reduce_sum(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
+def _pad_rows(t: torch.Tensor, max_len: int) -> torch.Tensor:
+    """``t`` zero-padded to ``max_len`` rows (``all_gather`` needs equal
+    shapes on every rank)."""
+    return torch.cat(
+        [t, t.new_zeros((max_len - t.shape[0], ) + t.shape[1:])])
+
+
+def _gather_padded(t: torch.Tensor, max_len: int) -> torch.Tensor:
+    """``t`` of every rank, each padded to ``max_len`` rows, in rank order
+    ``(world_size * max_len, ...)``, without gradient."""
+    t = _pad_rows(t, max_len)
+    parts = [torch.empty_like(t) for _ in range(get_world_size())]
+    dist.all_gather(parts, t.contiguous())
+    return torch.cat(parts)
+
+
 def gather_variable(x: torch.Tensor, *others: torch.Tensor
                     ) -> Tuple[List[torch.Tensor], int]:
     """Concatenate ``x`` (and same-length companions) of every rank.
 
     Ranks may hold different lengths (first dim). ``x`` keeps its gradient:
     gradients of the gathered result flow back to each rank's ``x``;
-    companions (labels, masks) are gathered without gradients.
+    companions (labels, masks) are gathered without gradients. Without an
+    initialised process group (or with one rank) the inputs come back as
+    they are.
 
     Returns:
         tuple: ``([x_all, *others_all], offset)`` where ``offset`` is where
         this rank's rows start in the gathered tensors.
     """
-    if not is_distributed():
+    if not is_distributed() or get_world_size() == 1:
         return [x, *others], 0
     rank, world_size = get_dist_info()
     length = torch.tensor([x.shape[0]], device=x.device)
@@ -56,18 +81,21 @@ def gather_variable(x: torch.Tensor, *others: torch.Tensor
     dist.all_gather(lengths, length)
     lengths = [int(n) for n in lengths]
     max_len = max(lengths)
-
-    def pad(t: torch.Tensor) -> torch.Tensor:
-        return torch.cat(
-            [t, t.new_zeros((max_len - t.shape[0], ) + t.shape[1:])])
-
     keep = torch.cat([
         torch.arange(n, device=x.device) + r * max_len
         for r, n in enumerate(lengths)
     ])
-    gathered = [_GatherWithGrad.apply(pad(x))[keep]]
-    for t in others:
-        parts = [torch.empty_like(pad(t)) for _ in range(world_size)]
-        dist.all_gather(parts, pad(t).contiguous())
-        gathered.append(torch.cat(parts)[keep])
+    gathered = [_GatherWithGrad.apply(_pad_rows(x, max_len))[keep]]
+    gathered += [_gather_padded(t, max_len)[keep] for t in others]
     return gathered, sum(lengths[:rank])
+
+
+@torch.no_grad()
+def concat_all_gather(x: torch.Tensor) -> torch.Tensor:
+    """Concatenate ``x`` of every rank along dim 0 (rank order), no grad.
+
+    Ranks may hold different numbers of rows (a last, smaller batch). The
+    identity (detached) without an initialised process group.
+    """
+    (gathered, ), _ = gather_variable(x.detach())
+    return gathered

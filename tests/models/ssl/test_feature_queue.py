@@ -7,7 +7,8 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mmpartkd.models.ssl import FeatureQueue, concat_all_gather
+from mmpartkd.models.ssl import FeatureQueue
+from mmpartkd.models.utils import concat_all_gather
 
 
 def rows(ids, dim):
