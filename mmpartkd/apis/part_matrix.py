@@ -1,4 +1,5 @@
-"""The action-specific part matrix from a frozen teacher (SPEC §4.3).
+"""The action-specific part matrix from a frozen teacher
+(docs/method.md#part-matrix).
 
 ``A[k, p]`` says how much body part ``p`` matters for action ``k``. It is
 measured, not guessed: the teacher's backbone features are pooled per part

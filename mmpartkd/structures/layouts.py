@@ -280,60 +280,57 @@ register_layout(
             'right_knee', 'right_ankle', 'right_foot'
         ]))
 
+_COCO = Layout(
+    name='coco',
+    num_node=17,
+    inward=[(15, 13), (13, 11), (16, 14), (14, 12), (11, 5), (12, 6), (9, 7),
+            (7, 5), (10, 8), (8, 6), (5, 0), (6, 0), (1, 0), (3, 1), (2, 0),
+            (4, 2)],
+    center=0,
+    dims=2,
+    flip_pairs=[(1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14),
+                (15, 16)],
+    parts=dict(
+        head=[0, 1, 2, 3, 4],
+        torso=[5, 6, 11, 12],
+        left_arm=[5, 7, 9],
+        right_arm=[6, 8, 10],
+        left_leg=[11, 13, 15],
+        right_leg=[12, 14, 16]),
+    joint_names=[
+        'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
+        'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
+        'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
+        'right_knee', 'left_ankle', 'right_ankle'
+    ])
+# Penn Action's joints are coco's without eyes and ears: penn joint i is coco
+# joint _PENN_FROM_COCO[i] (the nose stands for the head). Its flip pairs and
+# parts are coco's, carried over; its graph is its own.
+_PENN_FROM_COCO = [0] + list(range(5, 17))
+_COCO_TO_PENN = {c: p for p, c in enumerate(_PENN_FROM_COCO)}
+
 register_layout(
     Layout(
         name='penn',
-        num_node=13,
+        num_node=len(_PENN_FROM_COCO),
         inward=[(1, 0), (2, 0), (3, 1), (4, 2), (5, 3), (6, 4), (7, 1),
                 (8, 2), (9, 7), (10, 8), (11, 9), (12, 10)],
         center=0,
         dims=2,
-        flip_pairs=[(1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12)],
-        parts=dict(
-            head=[0],
-            torso=[1, 2, 7, 8],
-            left_arm=[1, 3, 5],
-            right_arm=[2, 4, 6],
-            left_leg=[7, 9, 11],
-            right_leg=[8, 10, 12]),
-        joint_names=[
-            'head', 'left_shoulder', 'right_shoulder', 'left_elbow',
-            'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
-            'right_hip', 'left_knee', 'right_knee', 'left_ankle',
-            'right_ankle'
-        ]))
-
-register_layout(
-    Layout(
-        name='coco',
-        num_node=17,
-        inward=[(15, 13), (13, 11), (16, 14), (14, 12), (11, 5), (12, 6),
-                (9, 7), (7, 5), (10, 8), (8, 6), (5, 0), (6, 0), (1, 0),
-                (3, 1), (2, 0), (4, 2)],
-        center=0,
-        dims=2,
-        flip_pairs=[(1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12),
-                    (13, 14), (15, 16)],
-        parts=dict(
-            head=[0, 1, 2, 3, 4],
-            torso=[5, 6, 11, 12],
-            left_arm=[5, 7, 9],
-            right_arm=[6, 8, 10],
-            left_leg=[11, 13, 15],
-            right_leg=[12, 14, 16]),
-        joint_names=[
-            'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
-            'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-            'left_wrist', 'right_wrist', 'left_hip', 'right_hip',
-            'left_knee', 'right_knee', 'left_ankle', 'right_ankle'
-        ]))
+        flip_pairs=[(_COCO_TO_PENN[a], _COCO_TO_PENN[b])
+                    for a, b in _COCO.flip_pairs if a in _COCO_TO_PENN],
+        parts={
+            part: [_COCO_TO_PENN[j] for j in joints if j in _COCO_TO_PENN]
+            for part, joints in _COCO.parts.items()
+        },
+        joint_names=['head'] + _COCO.joint_names[5:]))
+register_layout(_COCO)
 
 # kinect_v1 joint i is nturgb+d joint [0, 1, 20, 3, 4..19][i]; nturgb+d
 # joints 2 (neck) and 21-24 (hand tips, thumbs) have no kinect_v1 source.
 register_joint_mapping('nturgb+d', 'kinect_v1', [0, 1, 20, 3] +
                        list(range(4, 20)))
-# penn joint i is coco joint [0, 5..16][i]; coco eyes and ears have no source.
-register_joint_mapping('coco', 'penn', [0] + list(range(5, 17)))
+register_joint_mapping('coco', 'penn', _PENN_FROM_COCO)
 
 _GRAPH_PATCHED = False
 

@@ -1,7 +1,7 @@
 """Relational cross-modality knowledge distillation (IKEM,
 docs/method.md#relational-cmkd)."""
 import copy
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -13,6 +13,7 @@ from mmpartkd.structures import IKEM_MODALITIES
 from ..ssl.contrastive import relational_kd_loss
 from ..ssl.feature_queue import FeatureQueue
 from ..ssl.multimodal_moco import mlp
+from ..ssl.two_view import TwoViewMixin
 from ..utils import check_modalities, pool_gcn_feature, select_modality
 from .base import ModelSpec, TeacherStudentBase
 
@@ -22,7 +23,7 @@ _CONCAT = 'teacher_concat'
 
 
 @MODELS.register_module()
-class RelationalCMKD(TeacherStudentBase):
+class RelationalCMKD(TwoViewMixin, TeacherStudentBase):
     """Distil a frozen multi-modality teacher into student encoders.
 
     Teacher: a :class:`MultiModalMoCo` (six modalities in IKEM) loaded from
@@ -142,12 +143,14 @@ class RelationalCMKD(TeacherStudentBase):
             out[s] = F.normalize(self.heads[s](feat), dim=1)
         return out
 
+    def extract_feat(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """What ``mode='tensor'`` returns: :meth:`student_embed`."""
+        return self.student_embed(x)
+
     def loss(self, inputs: torch.Tensor, data_samples=None) -> Dict:
-        if inputs.ndim != 6 or inputs.shape[1] < 2:
-            raise ValueError('RelationalCMKD needs inputs (N, 2 views, M, T, '
-                             f'V, C), got {tuple(inputs.shape)}')
-        z, t = self.teacher_embed(inputs[:, 0])
-        u = self.student_embed(inputs[:, 1])
+        x_t, x_s = self.split_views(inputs)
+        z, t = self.teacher_embed(x_t)
+        u = self.student_embed(x_s)
         queue_t = self.queue.get(_CONCAT)
         queues = {x: self.queue.get(x) for x in self.teacher_modalities}
         losses = {}
@@ -161,18 +164,3 @@ class RelationalCMKD(TeacherStudentBase):
             losses[f'loss_{s}'] = torch.stack(per_x).mean()
         self.queue.enqueue({**z, _CONCAT: t})
         return losses
-
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor'):
-        """``'loss'``: distillation losses; ``'tensor'``: student
-        embeddings of view 0. Evaluate by linear evaluation."""
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'tensor':
-            x = inputs[:, 0] if inputs.ndim == 6 else inputs
-            return self.student_embed(x)
-        raise RuntimeError(
-            f'RelationalCMKD has no "{mode}" mode; evaluate the student by '
-            'linear evaluation (configs/ikem/*linear*)')

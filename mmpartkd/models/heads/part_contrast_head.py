@@ -1,5 +1,6 @@
 """Action-specific part matrix, teacher memory bank and the part-level
-multi-sample contrastive loss (SPEC §4.3, §4.4)."""
+multi-sample contrastive loss (docs/method.md#part-matrix,
+#multi-sample-contrastive-loss)."""
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
 

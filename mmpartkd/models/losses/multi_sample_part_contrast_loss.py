@@ -1,4 +1,5 @@
-"""Part-level multi-sample contrastive loss (SPEC §4.4)."""
+"""Part-level multi-sample contrastive loss
+(docs/method.md#multi-sample-contrastive-loss)."""
 from typing import Optional
 
 import torch

@@ -16,7 +16,8 @@ class PartProjection(nn.Module):
     """Independent MLPs, one per part, run as batched matrix products.
 
     ``num_layers=1``: Linear. ``num_layers=n>1``: (Linear, BN, ReLU) x (n-1),
-    then Linear (SPEC §4.2: Linear C->D, BN, ReLU, Linear D->D).
+    then Linear (docs/method.md#part-matching: Linear C->D, BN, ReLU,
+    Linear D->D).
 
     Args:
         num_parts (int): P.

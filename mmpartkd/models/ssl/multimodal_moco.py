@@ -1,6 +1,6 @@
 """Multi-modality MoCo with cross-modal positive mining and IKEM."""
 import copy
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Dict, Mapping, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -14,6 +14,7 @@ from ..utils import pool_gcn_feature
 from .contrastive import cross_modal_loss, ikem_loss, info_nce
 from .feature_queue import FeatureQueue
 from .multimodal_base import MultiModalBase
+from .two_view import TwoViewMixin
 
 __all__ = ['MultiModalMoCo', 'mlp']
 
@@ -28,7 +29,7 @@ def mlp(in_dim: int, hidden_dim: int, out_dim: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class MultiModalMoCo(MultiModalBase):
+class MultiModalMoCo(TwoViewMixin, MultiModalBase):
     """Multi-modality MoCo v2 (SkeletonCLR per modality), CrosSCLR's
     cross-modal positive mining and IKEM (docs/method.md#ikem-pretraining).
 
@@ -207,11 +208,7 @@ class MultiModalMoCo(MultiModalBase):
     def loss(self, inputs: torch.Tensor, data_samples=None) -> Dict:
         """Contrastive losses of one batch; updates momentum encoders and
         queues. ``inputs``: ``(N, views >= 2, M, T, V, C * K)``."""
-        if inputs.ndim != 6 or inputs.shape[1] < 2:
-            raise ValueError('MultiModalMoCo needs inputs (N, 2 views, M, T, '
-                             f'V, C), got {tuple(inputs.shape)}; use '
-                             'MultiView(num_views=2) in the pipeline')
-        x_q, x_k = inputs[:, 0], inputs[:, 1]
+        x_q, x_k = self.split_views(inputs)
         feats = self.extract_feat(x_q)
         q = {
             m: F.normalize(self.projectors[m](f), dim=1)
@@ -245,20 +242,3 @@ class MultiModalMoCo(MultiModalBase):
                         u, cat_k, cat_queue, self.temperature)
         self.queue.enqueue(k)
         return losses
-
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor'):
-        """``mode='loss'``: loss dict; ``'tensor'``: pooled query features
-        of view 0 per modality. There is no ``'predict'``: evaluate with
-        ``MultiModalRecognizerGCN`` (linear evaluation)."""
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'tensor':
-            x = inputs[:, 0] if inputs.ndim == 6 else inputs
-            return self.extract_feat(x)
-        raise RuntimeError(
-            f'MultiModalMoCo has no "{mode}" mode; train it without '
-            'validation and evaluate the encoders by linear evaluation '
-            '(configs/ikem/*linear*)')
