@@ -5,8 +5,8 @@
 
 Then train with ``model.teacher_cache=work_dirs/teacher_cache`` (and the
 ``TeacherCacheCheckHook``; see configs/partkd/partkd-cached_*.py). See
-``mmpartkd/apis/teacher_cache.py`` for what a cache means with random
-augmentation.
+``mmpartkd/models/distillers/teacher_cache.py`` for what a cache means with
+random augmentation.
 """
 import argparse
 import time

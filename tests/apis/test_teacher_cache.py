@@ -9,9 +9,10 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmaction.registry import MODELS
-from mmpartkd.apis import TeacherCache, cache_fingerprint, write_cache
+from mmpartkd.apis import cache_fingerprint, write_cache
 from mmpartkd.apis.builders import innermost_dataset_cfg
 from mmpartkd.engine.hooks import TeacherCacheCheckHook
+from mmpartkd.models.distillers import TeacherCache
 from mmpartkd.testing import tiny_gcn_cfg
 
 CONFIG = """

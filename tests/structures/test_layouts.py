@@ -28,6 +28,25 @@ def test_spec_parts_of_nturgb():
     assert get_layout('penn').parts['right_leg'] == [8, 10, 12]
 
 
+def test_penn_tables_carried_over_from_coco():
+    penn = get_layout('penn')
+    assert penn.parts == dict(
+        head=[0], torso=[1, 2, 7, 8], left_arm=[1, 3, 5],
+        right_arm=[2, 4, 6], left_leg=[7, 9, 11], right_leg=[8, 10, 12])
+    assert penn.flip_pairs == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10),
+                               (11, 12)]
+    assert penn.joint_names[:3] == ['head', 'left_shoulder',
+                                    'right_shoulder']
+    assert penn.joint_names[-1] == 'right_ankle'
+
+
+def test_ikem_bone_pairs_are_the_layout_bones():
+    from mmpartkd.datasets.transforms.modalities import get_ikem_pairs
+    ntu = get_layout('nturgb+d')
+    assert get_ikem_pairs('nturgb+d').bones == ntu.bones
+    assert ntu.bones[20] == (20, 20) and ntu.bones[22] == (22, 7)
+
+
 def test_joint_mappings():
     m = get_joint_mapping('nturgb+d', 'kinect_v1')
     assert m.tolist() == [0, 1, 20, 3] + list(range(4, 20))

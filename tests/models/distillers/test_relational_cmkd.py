@@ -1,5 +1,6 @@
 """RelationalCMKD: frozen eval-mode teacher, own queue per teacher
 modality, hand-assembled loss."""
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -93,3 +94,17 @@ def test_loss_uses_each_teacher_modality_own_queue(tmp_path):
     torch.testing.assert_close(model.queue.queue_angular_velocity[:3],
                                z['angular_velocity'])
     torch.testing.assert_close(model.queue.queue_teacher_concat[:3], t)
+
+
+def test_teacher_checkpoint_required_and_strict(tmp_path):
+    cfg = dict(type='RelationalCMKD', teacher=teacher_cfg(),
+               backbone=backbone(), feat_dim=8, queue_size=6)
+    with pytest.raises(ValueError,
+                       match='needs teacher_ckpt.*model.teacher_ckpt'):
+        MODELS.build(cfg)
+    # a checkpoint of a teacher with other embedding dims does not load
+    other = MODELS.build(dict(teacher_cfg(), proj_dim=8))
+    ckpt = tmp_path / 'other.pth'
+    torch.save(dict(state_dict=other.state_dict()), ckpt)
+    with pytest.raises(ValueError, match='shape mismatches'):
+        MODELS.build(dict(cfg, teacher_ckpt=str(ckpt)))
