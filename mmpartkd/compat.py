@@ -21,15 +21,17 @@ Checkpoint policy (every local checkpoint mmengine loads in the process:
   ``CheckpointHook`` checkpoint needs besides tensors: numpy's
   ``ndarray``, ``dtype``, ``multiarray._reconstruct`` (arrays) and
   ``multiarray.scalar`` (numpy scalars), under both their numpy 2
-  (``numpy._core``) and numpy 1 (``numpy.core``) names, and mmengine's
+  (``numpy._core``) and numpy 1 (``numpy.core``) names, the dtype classes
+  of ``numpy.dtypes`` (unpickling a dtype sets its state), and mmengine's
   ``HistoryBuffer`` (the message hub's logged scalars). A
   ``HistoryBuffer`` pickles its statistics methods as
   ``getattr(HistoryBuffer, 'min')``, so ``builtins.getattr`` is resolved to
   a restricted stand-in that returns only ``HistoryBuffer.min / max /
   current / mean`` and refuses any other ``getattr`` (the real one would let
-  a file reach any attribute of an allowed class). Plain ``state_dict``
-  files (``tools/export_student.py``) need none of these. Nothing in a file
-  loaded this way can run code.
+  a file reach any attribute of an allowed class, e.g.
+  ``numpy.ndarray.tofile``). Plain ``state_dict`` files
+  (``tools/export_student.py``) need none of these. Such a load calls
+  nothing but these constructors, so the file cannot run code.
 * A file that needs any other global is refused with
   :class:`UntrustedCheckpointError`, which names the global(s), the file
   and the variable below.
@@ -41,7 +43,12 @@ Checkpoint policy (every local checkpoint mmengine loads in the process:
 * ``MMPARTKD_WEIGHTS_ONLY=1``: torch's own restricted loader without the
   allowlist (only tensors and plain containers; the strictest, it wins over
   trust). ``MMPARTKD_WEIGHTS_ONLY=0`` is the old name of
-  ``MMPARTKD_TRUST_CHECKPOINTS=1`` (it warns once).
+  ``MMPARTKD_TRUST_CHECKPOINTS=1`` (it warns).
+
+Remote checkpoints (``http://``, ``open-mmlab://``...) keep mmengine's own
+loaders (torch's default, ``weights_only=True`` without this allowlist). A
+teacher cache (``tools/cache_teacher.py``) is JSON plus ``.npy`` arrays read
+with ``allow_pickle=False``: no pickle at all.
 """
 import os
 import pickle
@@ -59,7 +66,8 @@ _APPLIED = False
 
 
 def _install_drn_stub() -> None:
-    """Provide ``mmaction.models.localizers.drn(.drn)`` if the wheel lacks it."""
+    """Provide ``mmaction.models.localizers.drn(.drn)`` if the wheel lacks
+    it."""
     import importlib.util
     name = 'mmaction.models.localizers.drn'
     if name in sys.modules:
@@ -68,7 +76,8 @@ def _install_drn_stub() -> None:
     if spec is None or not spec.submodule_search_locations:
         return
     for location in spec.submodule_search_locations:
-        if os.path.isdir(os.path.join(location, 'models', 'localizers', 'drn')):
+        if os.path.isdir(
+                os.path.join(location, 'models', 'localizers', 'drn')):
             return  # a fixed mmaction2 ships the real module
 
     class DRN:  # noqa: D401 - stub
@@ -122,11 +131,13 @@ def checkpoint_safe_globals() -> List[Tuple[Any, str]]:
 
     Why each is needed (an mmengine ``CheckpointHook`` checkpoint):
     ``numpy.ndarray`` / ``numpy.dtype`` (and the dtype classes of
-    ``numpy.dtypes``) / ``multiarray._reconstruct``: numpy arrays (``HistoryBuffer`` histories, the numpy random state of
+    ``numpy.dtypes``) / ``multiarray._reconstruct``: numpy arrays
+    (``HistoryBuffer`` histories, the numpy random state of
     :class:`ResumableEpochBasedTrainLoop`); ``multiarray.scalar``: numpy
-    scalars (logged values, ``best_score``); ``HistoryBuffer``: the message
-    hub's ``log_scalars``; ``builtins.getattr``: the buffer's statistics
-    methods (restricted, see :func:`_history_buffer_getattr`).
+    scalars (``eta`` and ``best_score`` of the message hub's runtime
+    info); ``HistoryBuffer``: the message hub's ``log_scalars``;
+    ``builtins.getattr``: the buffer's statistics methods (restricted, see
+    :func:`_history_buffer_getattr`).
     """
     import numpy as np
     from mmengine.logging import HistoryBuffer

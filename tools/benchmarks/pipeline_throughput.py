@@ -1,5 +1,6 @@
 """Data-pipeline throughput: the stock NTU skeleton pipeline against the same
-pipeline plus the low-quality transforms, side by side.
+pipeline plus the low-quality transforms, and mmaction2's PreNormalize3D
+against FastPreNormalize3D, side by side.
 
     python tools/benchmarks/pipeline_throughput.py [--samples 300] [--repeats 7] [--profile]
 
@@ -13,8 +14,14 @@ Samples are NTU-like (2 persons, 100-300 frames, 25 joints, 3D). Each
 repeat runs both pipelines over every sample (each sample copied first, as
 ``BaseDataset`` does), in alternating order so machine noise hits both
 alike; medians of samples/s and the overhead of the transforms are printed.
-Goal: the transforms add <= 10 %. ``--profile`` prints where the time of
-the low-quality pipeline goes (cProfile, per transform and top functions).
+Goal: the transforms add <= 10 %. The ``*_fast`` pipelines are the same with
+FastPreNormalize3D in place of PreNormalize3D.
+
+Then the two pre-normalisations alone, on the same samples (outputs checked
+equal within 1e-5 first), interleaved: median ms per sample and the ratio
+(goal: FastPreNormalize3D >= 3x faster). ``--profile`` prints where the time
+of the low-quality pipeline goes (cProfile, per transform and top
+functions).
 """
 import argparse
 import copy
@@ -39,15 +46,19 @@ LQ = [
 
 
 def pipelines(clip_len=100, num_person=2):
-    head = [
-        dict(type='PreNormalize3D'),
-        dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-        dict(type='UniformSampleFrames', clip_len=clip_len),
-        dict(type='PoseDecode'),
-    ]
+    def head(pre_normalize):
+        return [
+            dict(type=pre_normalize),
+            dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
+            dict(type='UniformSampleFrames', clip_len=clip_len),
+            dict(type='PoseDecode'),
+        ]
+
     tail = [dict(type='FormatGCNInput', num_person=num_person),
             dict(type='PackActionInputs')]
-    return dict(stock=head + tail, low_quality=head + LQ + tail)
+    stock, fast = head('PreNormalize3D'), head('FastPreNormalize3D')
+    return dict(stock=stock + tail, low_quality=stock + LQ + tail,
+                stock_fast=fast + tail, low_quality_fast=fast + LQ + tail)
 
 
 def ntu_like_samples(n, seed=0, frames=(100, 300)):
@@ -72,6 +83,45 @@ def run(pipeline, samples):
     for s in samples:
         pipeline(copy.deepcopy(s))
     return len(samples) / (time.perf_counter() - t)
+
+
+def transform_ms(transform, samples):
+    """Median ms of ``transform`` per sample (copies made outside the
+    timer)."""
+    times = []
+    for s in samples:
+        s = copy.deepcopy(s)
+        t = time.perf_counter()
+        transform(s)
+        times.append(time.perf_counter() - t)
+    return 1e3 * statistics.median(times)
+
+
+def compare_pre_normalize(samples, repeats):
+    """PreNormalize3D vs FastPreNormalize3D alone, interleaved."""
+    from mmaction.registry import TRANSFORMS
+    stock = TRANSFORMS.build(dict(type='PreNormalize3D'))
+    fast = TRANSFORMS.build(dict(type='FastPreNormalize3D'))
+    for s in samples:  # same outputs first
+        a, b = stock(copy.deepcopy(s)), fast(copy.deepcopy(s))
+        assert a['keypoint'].shape == b['keypoint'].shape
+        assert np.abs(a['keypoint'] - b['keypoint']).max() <= 1e-5
+    ms = dict(PreNormalize3D=[], FastPreNormalize3D=[])
+    pair = [('PreNormalize3D', stock), ('FastPreNormalize3D', fast)]
+    for r in range(repeats):
+        for name, t in (pair if r % 2 == 0 else pair[::-1]):
+            ms[name].append(transform_ms(t, samples))
+    med = {k: statistics.median(v) for k, v in ms.items()}
+    print(f'\npre-normalisation alone, {repeats} interleaved repeats '
+          '(outputs equal within 1e-5)')
+    print(f'{"transform":20s} {"median ms/sample":>17s}  all repeats')
+    for k, v in ms.items():
+        print(f'{k:20s} {med[k]:17.3f}  ' + ' '.join(f'{x:.3f}' for x in v))
+    paired = [a / b for a, b in zip(ms['PreNormalize3D'],
+                                    ms['FastPreNormalize3D'])]
+    print(f'time ratio PreNormalize3D / FastPreNormalize3D = '
+          f'{med["PreNormalize3D"] / med["FastPreNormalize3D"]:.1f} '
+          f'(per repeat {min(paired):.1f}-{max(paired):.1f}; goal >= 3)')
 
 
 def profile(pipeline, samples, top=12):
@@ -119,13 +169,18 @@ def main():
     med = {k: statistics.median(v) for k, v in rates.items()}
     print(f'{args.samples} NTU-like samples (2 persons, 100-300 frames, 25 '
           f'joints), {args.repeats} interleaved repeats')
-    print(f'{"pipeline":14s} {"median samples/s":>17s}  all repeats')
+    print(f'{"pipeline":16s} {"median samples/s":>17s}  all repeats')
     for k in names:
-        print(f'{k:14s} {med[k]:17.1f}  '
+        print(f'{k:16s} {med[k]:17.1f}  '
               + ' '.join(f'{v:.0f}' for v in rates[k]))
-    ratio = med['stock'] / med['low_quality']
-    print(f'time ratio low_quality / stock = {ratio:.3f} '
-          f'(the transforms add {100 * (ratio - 1):+.1f} %; goal <= +10 %)')
+    for suffix in ('', '_fast'):
+        ratio = med['stock' + suffix] / med['low_quality' + suffix]
+        print(f'time ratio low_quality{suffix} / stock{suffix} = {ratio:.3f} '
+              f'(the transforms add {100 * (ratio - 1):+.1f} %; '
+              'goal <= +10 %)')
+    print(f'time ratio stock / stock_fast = '
+          f'{med["stock_fast"] / med["stock"]:.2f} (FastPreNormalize3D)')
+    compare_pre_normalize(samples, args.repeats)
     if args.profile:
         profile(pipes['low_quality'], samples)
 
