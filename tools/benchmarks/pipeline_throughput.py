@@ -11,8 +11,8 @@ imputation over +-3 frames), JointJitter(0.02), PartOcclusion(one limb,
 p=0.5) and TemporalOcclusion(10..50 frames, p=0.5) after PoseDecode.
 
 Samples are NTU-like (2 persons, 100-300 frames, 25 joints, 3D). Each
-repeat runs both pipelines over every sample (each sample copied first, as
-``BaseDataset`` does), in alternating order so machine noise hits both
+repeat runs every pipeline over every sample (each sample copied first, as
+``BaseDataset`` does), in alternating order so machine noise hits all
 alike; medians of samples/s and the overhead of the transforms are printed.
 Goal: the transforms add <= 10 %. The ``*_fast`` pipelines are the same with
 FastPreNormalize3D in place of PreNormalize3D.
