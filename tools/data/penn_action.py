@@ -2,9 +2,10 @@
 ``PoseDataset`` pickle with the official train/test split.
 
     python tools/data/penn_action.py data/penn_action/labels \\
-        --out data/penn_action/penn_action_2d.pkl [--zero-invisible]
+        [--out data/penn_action/penn_2d.pkl] [--zero-invisible]
 
-See tools/data/README.md.
+The default output is the ``ann_file`` of the Penn Action configs
+(configs/_base_/datasets/penn_official.py). See tools/data/README.md.
 """
 import argparse
 import sys
@@ -19,7 +20,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Penn Action labels -> PoseDataset pickle')
     parser.add_argument('label_dir', help='the "labels" folder (*.mat)')
-    parser.add_argument('--out', default='data/penn_action/penn_action_2d.pkl')
+    parser.add_argument(
+        '--out', default='data/penn_action/penn_2d.pkl',
+        help='output pickle (default: the ann_file of the Penn Action '
+        'configs)')
     parser.add_argument(
         '--zero-invisible', action='store_true',
         help='set the coordinates of invisible joints to 0 (their '
