@@ -102,7 +102,8 @@ class TeacherStudentBase(BaseModel):
                 f'{name} needs teacher_ckpt (model.teacher_ckpt in the '
                 f'config): train the teacher first (python tools/train.py '
                 f'{self.teacher_config_hint}) and pass its checkpoint, e.g. '
-                f'--cfg-options model.teacher_ckpt={self.teacher_ckpt_example}')
+                '--cfg-options model.teacher_ckpt='
+                f'{self.teacher_ckpt_example}')
         if not osp.isfile(teacher_ckpt):
             raise FileNotFoundError(
                 f'teacher checkpoint "{teacher_ckpt}" not found')

@@ -82,8 +82,9 @@ class PartKDDistiller(TeacherStudentBase):
         part_block (int, optional): Pool the parts from the output of this
             backbone block (``backbone.gcn[part_block]``, negative counts
             from the end) in teacher and student instead of the backbone
-            output (None, docs/method.md#part-matching). Earlier blocks have aggregated fewer
-            graph hops, so their joint features stay closer to their part.
+            output (None, docs/method.md#part-matching). Earlier blocks
+            have aggregated fewer graph hops, so their joint features stay
+            closer to their part.
         teacher_cache (str, optional): A teacher-feature cache directory
             (``tools/cache_teacher.py``). Its outputs replace the live
             teacher forward; a cache built with another teacher checkpoint
