@@ -9,22 +9,28 @@ one line per model). Families: joint_drop (probability), part_occlusion
 (each body part of the layout), temporal_occlusion (frames), jitter (sigma,
 x bbox diagonal), frame_rate (reduction factor). Corruptions use
 ``test_mode=True`` transforms inserted into the test pipeline after
-PreNormalize3D/PreNormalize2D (see mmpartkd/evaluation/robustness.py).
+PreNormalize3D/PreNormalize2D (see docs/robustness.md and
+mmpartkd/evaluation/corruption_grid.py).
 ``--clean-base`` first removes the corruptions a config's test pipeline
 already has (a low-quality student's), so that all models see clean data
 plus the grid's corruption. ``--plot-only CSV`` re-draws the plot from a
-CSV.
+CSV. ``--launcher pytorch`` (under ``torchrun``) splits every test pass
+over the processes.
 """
 import argparse
+import os
 import os.path as osp
 import sys
 
 import mmpartkd  # noqa: F401
 from mmengine.config import Config, DictAction
-from mmpartkd.evaluation.robustness import (FAMILIES, default_grid,
-                                            evaluate_robustness, find_layout,
-                                            plot_robustness, read_csv,
-                                            write_csv)
+from mmengine.dist import init_dist, is_distributed, is_main_process
+
+from mmpartkd.evaluation import (FAMILIES, config_test_pipeline, default_grid,
+                                 evaluate_robustness, find_layout, read_csv,
+                                 write_csv)
+from mmpartkd.utils import setup_cpu_distributed, teardown_distributed
+from mmpartkd.visualization import plot_robustness
 
 
 def parse_args(argv=None):
@@ -71,7 +77,12 @@ def parse_args(argv=None):
         'test_dataloader.dataset.ann_file=... or the test clip count')
     parser.add_argument('--plot-only', metavar='CSV',
                         help='only re-draw the plot from this CSV')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        help='job launcher (multi-process testing)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     if args.plot_only is None and not args.models:
         parser.error('give --models CONFIG CHECKPOINT (or --plot-only CSV)')
     if args.names and len(args.names) != len(args.models or []):
@@ -104,18 +115,16 @@ def main(argv=None):
         cfg = Config.fromfile(cfg_path)
         if args.cfg_options:
             cfg.merge_from_dict(args.cfg_options)
-        layout = args.layout
-        if layout is None:
-            ds = cfg.test_dataloader.dataset
-            pipeline = ds.get('pipeline') or ds.get('dataset', {}).get(
-                'pipeline')
-            layout = find_layout(cfg, pipeline, args.insert_after)
-            if layout is None:
-                print(f'[{name}] layout unknown: part occlusion skipped '
-                      '(pass --layout)')
-        grid = default_grid(layout, args.families, severities, args.seed)
-        print(f'[{name}] {cfg_path} + {ckpt}: {len(grid)} grid rows')
+        cfg.launcher = args.launcher
+        start_processes(cfg)
         try:
+            layout = args.layout or find_layout(
+                cfg, config_test_pipeline(cfg), args.insert_after)
+            if layout is None:
+                log(f'[{name}] layout unknown: part occlusion skipped '
+                    '(pass --layout)')
+            grid = default_grid(layout, args.families, severities, args.seed)
+            log(f'[{name}] {cfg_path} + {ckpt}: {len(grid)} grid rows')
             rows += evaluate_robustness(
                 cfg, ckpt, grid, name=name, insert_after=args.insert_after,
                 device=args.device, batch_size=args.batch_size,
@@ -123,10 +132,30 @@ def main(argv=None):
                 strip_low_quality=args.clean_base)
         except (FileNotFoundError, ValueError) as e:
             sys.exit(f'error: {e}')
-    csv_path = osp.join(args.out_dir, 'robustness.csv')
-    write_csv(rows, csv_path)
-    plot_robustness(rows, png, metric=args.metric)
-    print(f'wrote {csv_path} and {png}')
+    if is_main_process():
+        csv_path = osp.join(args.out_dir, 'robustness.csv')
+        write_csv(rows, csv_path)
+        plot_robustness(rows, png, metric=args.metric)
+        print(f'wrote {csv_path} and {png}')
+    teardown_distributed()
+
+
+def start_processes(cfg: Config) -> None:
+    """Start the process group of ``cfg.launcher`` now rather than in the
+    runner, so that only the main process prints from the first line on."""
+    if cfg.launcher == 'none' or is_distributed():
+        return
+    setup_cpu_distributed(cfg)  # gloo when there is no CUDA
+    if not is_distributed():
+        init_dist(cfg.launcher,
+                  **cfg.get('env_cfg', {}).get('dist_cfg',
+                                               dict(backend='nccl')))
+
+
+def log(line: str) -> None:
+    """Print on the main process only."""
+    if is_main_process():
+        print(line)
 
 
 if __name__ == '__main__':

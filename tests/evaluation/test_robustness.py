@@ -2,13 +2,12 @@
 untrained ST-GCN (checkpoint written by the test) and the synthetic data."""
 import csv
 import importlib.util
+import os
 import os.path as osp
 
 import pytest
 
-from mmpartkd.evaluation.robustness import (FAMILIES, Corruption,
-                                            default_grid, evaluate_robustness,
-                                            find_layout, insert_corruption)
+from mmpartkd.evaluation import Corruption, evaluate_robustness
 
 PIPELINE = [
     dict(type='PreNormalize3D'),
@@ -61,46 +60,6 @@ def tiny_model(tmp_path_factory, synthetic_ann_file):
     ckpt = str(root / 'tiny_stgcn.pth')
     torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
     return cfg_path, ckpt
-
-
-def test_insert_corruption_position():
-    t = dict(type='RandomJointDrop', drop_prob=0.5, test_mode=True)
-    out = insert_corruption(PIPELINE, [t])
-    assert [s['type'] for s in out][:3] == [
-        'PreNormalize3D', 'RandomJointDrop', 'GenSkeFeat'
-    ]
-    # no normaliser: before the first feature/sampling step
-    out = insert_corruption(PIPELINE[1:], [t])
-    assert out[0]['type'] == 'RandomJointDrop'
-    out = insert_corruption(PIPELINE, [t], insert_after='PoseDecode')
-    assert [s['type'] for s in out].index('RandomJointDrop') == 4
-    assert PIPELINE[1]['type'] == 'GenSkeFeat'  # input left alone
-    with pytest.raises(ValueError, match='NoSuch'):
-        insert_corruption(PIPELINE, [t], insert_after='NoSuch')
-    # the layout after a ConvertLayout is its target
-    conv = [PIPELINE[0], dict(type='ConvertLayout', source='nturgb+d',
-                              target='kinect_v1')] + PIPELINE[1:]
-    assert find_layout({}, conv) == 'kinect_v1'
-    assert find_layout(dict(model=dict(backbone=dict(
-        graph_cfg=dict(layout='coco')))), PIPELINE) == 'coco'
-
-
-def test_default_grid_is_complete():
-    grid = default_grid('penn', seed=3)
-    fams = [c.family for c in grid]
-    assert list(dict.fromkeys(fams)) == list(FAMILIES)
-    parts = [c.label for c in grid if c.family == 'part_occlusion']
-    assert parts == ['none', 'head', 'torso', 'left_arm', 'right_arm',
-                     'left_leg', 'right_leg']
-    for fam in FAMILIES:
-        cells = [c for c in grid if c.family == fam]
-        assert cells[0].is_clean and cells[0].severity == 0
-        assert all(not c.is_clean for c in cells[1:])
-        assert all(t['test_mode'] and t['seed'] == 3 for c in cells
-                   for t in c.transforms)
-    with pytest.raises(ValueError, match='no part'):
-        default_grid('penn', ['part_occlusion'],
-                     dict(part_occlusion=['tail']))
 
 
 def test_zero_severity_equals_clean(tiny_model):
@@ -218,3 +177,29 @@ def test_robustness_tool_cli_errors(repo_root, tiny_model, tmp_path, capsys):
         tool.main(['--models', tiny_model[0], str(tmp_path / 'no.pth'),
                    '--out-dir', str(tmp_path)])
     assert not (tmp_path / 'robustness.csv').exists()
+
+
+def test_robustness_tool_two_processes(tiny_model, tmp_path, repo_root):
+    """``--launcher pytorch`` under torchrun (2 CPU processes, gloo): each
+    rank tests half of the split, the runner collects the results, rank 0
+    alone prints and writes the same CSV as one process."""
+    import socket
+    import subprocess
+    import sys
+    cfg, ckpt = tiny_model
+    args = ['--models', cfg, ckpt, '--joint-drop', '0.5', '--parts',
+            'left_arm', '--temporal', '8']
+    _load_tool(repo_root).main(args + ['--out-dir', str(tmp_path / 'one')])
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    out = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+         f'--master_port={port}', 'tools/robustness.py', *args, '--out-dir',
+         str(tmp_path / 'two'), '--launcher', 'pytorch'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600,
+        env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert out.returncode == 0, (out.stdout + out.stderr)[-4000:]
+    assert out.stdout.count('clean none') == 1  # rank 0 prints, alone
+    assert (tmp_path / 'two' / 'robustness.csv').read_text() == \
+        (tmp_path / 'one' / 'robustness.csv').read_text()

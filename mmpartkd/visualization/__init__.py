@@ -1,0 +1,3 @@
+from .robustness_plot import plot_robustness
+
+__all__ = ['plot_robustness']
