@@ -26,8 +26,9 @@ class ConvertLayout(BaseTransform):
         - keypoint_score (optional)
 
     Modified Keys:
-        - keypoint
-        - keypoint_score (optional)
+        - keypoint (the joints of the target layout)
+        - keypoint_score (optional; created for 2D input when the target
+          has joints the source lacks)
 
     Added Keys:
         - layout (the target layout name)
