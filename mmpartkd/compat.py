@@ -40,6 +40,8 @@ Checkpoint policy (every local checkpoint mmengine loads in the process:
   (``:`` on Linux; a directory trusts every file below it). Trusted files
   load with ``weights_only=False`` (full pickle: the file can run code, as
   every file could under torch < 2.6).
+* torch < 2.5 (no allowlist API): only plain ``state_dict`` files load by
+  default; an mmengine checkpoint is refused unless trusted.
 * ``MMPARTKD_WEIGHTS_ONLY=1``: torch's own restricted loader without the
   allowlist (only tensors and plain containers; the strictest, it wins over
   trust). ``MMPARTKD_WEIGHTS_ONLY=0`` is the old name of
@@ -240,6 +242,20 @@ def load_local_checkpoint(filename: str, map_location=None) -> dict:
     if _trusted(filename):
         return torch.load(filename, map_location=map_location,
                           weights_only=False)
+    if not hasattr(torch.serialization, 'get_unsafe_globals_in_checkpoint'):
+        # torch < 2.5 has no allowlist: plain state dicts load, mmengine
+        # checkpoints need trust (or a newer torch)
+        try:
+            return torch.load(filename, map_location=map_location,
+                              weights_only=True)
+        except pickle.UnpicklingError as error:
+            raise UntrustedCheckpointError(
+                f'refusing to load checkpoint "{filename}": torch '
+                f'{torch.__version__} cannot allowlist the numpy and '
+                'mmengine objects of an mmengine checkpoint (torch >= 2.5 '
+                'can). If you trust the file, set '
+                f'{TRUST_ENV}={os.path.abspath(filename)} (or 1 to trust '
+                'every checkpoint); see mmpartkd/compat.py.') from error
     # Add only what is missing: leaving the context removes what it added,
     # which must not drop entries the user allowlisted themselves.
     present = torch.serialization.get_safe_globals()

@@ -103,6 +103,26 @@ def test_allowlist_is_scoped_to_the_loader(tmp_path, monkeypatch):
         torch.load(path, weights_only=True)
 
 
+def test_torch_without_allowlist_api(tmp_path, monkeypatch):
+    """torch < 2.5: plain state dicts load, mmengine checkpoints need
+    trust."""
+    import numpy as np
+    from mmpartkd.compat import UntrustedCheckpointError
+    monkeypatch.delenv(TRUST_ENV, raising=False)
+    monkeypatch.delenv(WEIGHTS_ONLY_ENV, raising=False)
+    monkeypatch.delattr(torch.serialization,
+                        'get_unsafe_globals_in_checkpoint')
+    plain, meta = str(tmp_path / 'plain.pth'), str(tmp_path / 'meta.pth')
+    torch.save(dict(state_dict=dict(w=torch.ones(2))), plain)
+    torch.save(dict(meta=dict(arr=np.arange(3))), meta)
+    assert torch.equal(load_local_checkpoint(plain)['state_dict']['w'],
+                       torch.ones(2))
+    with pytest.raises(UntrustedCheckpointError, match='torch >= 2.5'):
+        load_local_checkpoint(meta)
+    monkeypatch.setenv(TRUST_ENV, meta)
+    assert load_local_checkpoint(meta)['meta']['arr'].tolist() == [0, 1, 2]
+
+
 def test_history_buffer_getattr_is_restricted():
     import numpy as np
     from mmengine.logging import HistoryBuffer
