@@ -40,8 +40,8 @@ def synthetic_ann_file(tmp_path_factory) -> str:
 
 # Tiny PartKD / teacher configs inheriting the shipped synthetic configs,
 # for tests that run the real tools (reliability, multi-process).
-PARTKD = 'partkd/partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
-TEACHER = 'baselines/stgcn_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'
+PARTKD = 'partkd/partkd_stgcn-q_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
+TEACHER = 'baselines/stgcn-q_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'
 
 TINY_PARTKD = """
 _base_ = '{base}/""" + PARTKD + """'

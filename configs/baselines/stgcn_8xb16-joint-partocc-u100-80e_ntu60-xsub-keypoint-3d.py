@@ -1,15 +1,6 @@
-# Baseline student: stock-size ST-GCN trained and tested on the "partocc"
-# low-quality NTU-60 xsub skeletons alone
-# (protocols: configs/_base_/ntu60_lq_recipes.py).
-_base_ = ['../_base_/ntu60_lq_recipes.py']
-train_dataloader = dict(
-    dataset=dict(
-        dataset=dict(
-            split='xsub_train',
-            pipeline={{_base_.partocc_train_pipeline}})))
-val_dataloader = dict(
-    dataset=dict(split='xsub_val',
-                 pipeline={{_base_.partocc_val_pipeline}}))
-test_dataloader = dict(
-    dataset=dict(split='xsub_val',
-                 pipeline={{_base_.partocc_test_pipeline}}))
+# Baseline student: the stock ST-GCN trained and tested on the "partocc"
+# low-quality NTU-60 xsub skeletons alone (no teacher).
+_base_ = [
+    '../_base_/models/stgcn.py', '../_base_/datasets/ntu60_xsub_partocc.py',
+    '../_base_/schedules/sgd_cosine_80e.py'
+]

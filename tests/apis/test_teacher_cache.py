@@ -16,7 +16,7 @@ from mmpartkd.models.distillers import TeacherCache
 from mmpartkd.testing import tiny_gcn_cfg
 
 CONFIG = """
-_base_ = '{root}/configs/partkd/partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'
+_base_ = '{root}/configs/partkd/partkd_stgcn-q_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'
 tiny = dict(type='STGCN', base_channels=4, num_stages=3, inflate_stages=[3],
             down_stages=[3], graph_cfg=dict(layout='nturgb+d',
                                             mode='stgcn_spatial'))

@@ -1,11 +1,13 @@
-"""Every shipped config loads, and every PartKD / baseline model builds
-(distillers with a teacher checkpoint saved by the test)."""
+"""Every shipped config loads and builds its model from any working
+directory (distillers with a teacher checkpoint saved by the test), and
+every metafile entry names a config that loads."""
 import glob
 import importlib.util
 import os.path as osp
 
 import pytest
 import torch
+import yaml
 from mmengine.config import Config
 
 from mmaction.registry import MODELS
@@ -17,7 +19,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                          recursive=True) if '_base_' not in p)
-PARTKD = [p for p in CONFIGS if '/partkd/' in p or '/baselines/' in p]
+METAFILES = sorted(glob.glob(osp.join(ROOT, 'configs', '*', 'metafile.yml')))
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -27,23 +29,68 @@ def test_config_loads(path):
     assert cfg.custom_imports['imports'] == ['mmpartkd']
 
 
-@pytest.mark.parametrize('path', PARTKD, ids=osp.basename)
-def test_model_builds(path, tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)  # teacher config paths are repo-relative
+def _save_teacher(teacher_spec, tmp_path) -> str:
+    teacher = MODELS.build(build_model_cfg(teacher_spec, 'teacher'))
+    ckpt = str(tmp_path / 'teacher.pth')
+    torch.save(dict(state_dict=teacher.state_dict()), ckpt)
+    return ckpt
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_model_builds(path, tmp_path):
+    """No chdir: teacher configs, checkpoints and part matrices resolve
+    relative to the config file, so this passes from any directory."""
     cfg = Config.fromfile(path)
     model_cfg = cfg.model
+    if model_cfg.type in ('PartKDDistiller', 'RelationalCMKD'):
+        # the config names the teacher's work dir; only the file is missing
+        assert osp.isabs(model_cfg.teacher_ckpt), model_cfg.teacher_ckpt
+        model_cfg.teacher_ckpt = _save_teacher(model_cfg.teacher, tmp_path)
     if model_cfg.type == 'PartKDDistiller':
-        teacher = MODELS.build(build_model_cfg(model_cfg.teacher, 'teacher'))
-        ckpt = str(tmp_path / 'teacher.pth')
-        torch.save(dict(state_dict=teacher.state_dict()), ckpt)
-        model_cfg.teacher_ckpt = ckpt
-        model_cfg.teacher_cache = None
-        if model_cfg.get('part_head') and isinstance(
-                model_cfg.part_head.part_matrix, str) and \
-                model_cfg.part_head.part_matrix.endswith('.npy'):
+        if isinstance(model_cfg.teacher, str):
+            assert osp.isfile(model_cfg.teacher), model_cfg.teacher
+        if model_cfg.get('teacher_cache'):
+            assert osp.isabs(model_cfg.teacher_cache)
+            model_cfg.teacher_cache = None
+        matrix = model_cfg.get('part_head') and model_cfg.part_head.part_matrix
+        if isinstance(matrix, str) and matrix.endswith('.npy'):
+            assert osp.isabs(matrix), matrix
             model_cfg.part_head.part_matrix = 'uniform'
     model = MODELS.build(model_cfg)
     assert sum(p.numel() for p in model.parameters()) > 0
+
+
+def _metafile_models():
+    for metafile in METAFILES:
+        with open(metafile) as f:
+            meta = yaml.safe_load(f)
+        collections = {c['Name'] for c in meta['Collections']}
+        for model in meta['Models']:
+            yield pytest.param(
+                metafile, collections, model,
+                id=f'{osp.basename(osp.dirname(metafile))}:{model["Name"]}')
+
+
+@pytest.mark.parametrize('metafile,collections,model',
+                         list(_metafile_models()))
+def test_metafile_entry(metafile, collections, model):
+    """mmaction2's metafile format: Name is the config's name, the config
+    exists (path from the repository root) and loads, the collection is
+    declared, and the results name a dataset, a task and metrics."""
+    path = osp.join(ROOT, model['Config'])
+    assert osp.isfile(path), f'{metafile}: {model["Config"]} not found'
+    assert model['Name'] == osp.splitext(osp.basename(path))[0]
+    assert model['In Collection'] in collections
+    assert {'Batch Size', 'Epochs', 'Training Data'} <= set(model['Metadata'])
+    for result in model['Results']:
+        assert result['Dataset'] and result['Task'] and result['Metrics']
+    cfg = Config.fromfile(path)
+    assert cfg.train_cfg.max_epochs == model['Metadata']['Epochs']
+
+
+def test_metafiles_cover_both_methods():
+    assert {osp.basename(osp.dirname(m)) for m in METAFILES} >= {
+        'partkd', 'ikem'}
 
 
 def _load_penn_benchmark():

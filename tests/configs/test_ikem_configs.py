@@ -1,5 +1,7 @@
 """Every configs/ikem config parses; the paper-setting ones keep the
-published schedule and build without the 768 = 6 * 128 coincidence."""
+published schedule, and the modality token of each name (6m / 3m) is the
+number of modalities its model trains or evaluates. The models are built
+by tests/configs/test_configs.py."""
 import glob
 import os.path as osp
 
@@ -9,6 +11,14 @@ from mmengine.config import Config
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs', 'ikem', '*.py')))
+EPOCHS = {'ikem-pretrain': 300, 'relcmkd': 150, 'moco3s': 150,
+          'linear-eval': 100}
+
+
+def trained_modalities(model) -> int:
+    if model.type == 'RelationalCMKD':
+        return len(model.student_modalities)
+    return len(model.modalities)
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -17,15 +27,16 @@ def test_config_parses(path):
     assert cfg.model.type in ('MultiModalMoCo', 'RelationalCMKD',
                               'MultiModalRecognizerGCN')
     name = osp.basename(path)
+    # {algo}_{backbone}_{gpus}xb{batch}-{modality}-{epochs}e_{data}.py
+    algo, _, training, _ = name.split('_')
+    modality = training.split('-')[1]
+    assert modality == f'{trained_modalities(cfg.model)}m'
     if 'ntu' in name:
-        epochs = {'ikem-pretrain': 300, 'relcmkd': 150, 'moco3s': 150,
-                  'linear-eval': 100}
-        assert cfg.train_cfg.max_epochs == epochs[name.split('_')[0].rsplit(
-            '-', 1)[0] if name.startswith('linear') else name.split('_')[0]]
+        assert cfg.train_cfg.max_epochs == EPOCHS[algo]
         assert cfg.train_dataloader.batch_size == 128
     if cfg.model.type == 'MultiModalMoCo' and 'ntu' in name:
         assert cfg.model.queue_size == 32768 and cfg.model.momentum == 0.999
-    if name.startswith('ikem-pretrain'):
+    if algo == 'ikem-pretrain':
         hooks = [h for h in cfg.custom_hooks
                  if h.type == 'IKEMPhaseSwitchHook']
         assert hooks and hooks[0].cross_epoch == cfg.train_cfg.max_epochs // 2

@@ -16,7 +16,7 @@ from mmaction.registry import DATASETS, MODELS
 from mmpartkd.datasets import AnnotationError
 from mmpartkd.testing import tiny_gcn_cfg
 
-BASE = 'configs/_base_/synthetic_stgcn_tiny.py'
+BASE = 'configs/_base_/datasets/synthetic_xsub_lq_distill.py'
 
 
 @pytest.fixture(scope='module')
@@ -156,7 +156,7 @@ def test_bad_sample_through_the_distillation_pipeline(
     path = write(tmp_path / f'{case}.pkl', annotations)
     ds = DATASETS.build(
         dict(type='PoseDataset', ann_file=path, split='xsub_train',
-             pipeline=base_cfg.distill_train_pipeline))
+             pipeline=base_cfg.train_pipeline))
     idx = next(i for i in range(len(ds))
                if ds.get_data_info(i)['frame_dir'] == name)
     with pytest.raises(ValueError, match=message) as e:

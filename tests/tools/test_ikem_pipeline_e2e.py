@@ -11,9 +11,12 @@ import torch
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CFG = osp.join(REPO_ROOT, 'configs', 'ikem')
-PRETRAIN = osp.join(CFG, 'ikem-pretrain_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py')
-RELCMKD = osp.join(CFG, 'relcmkd_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py')
-LINEAR3 = osp.join(CFG, 'linear-eval-3m_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py')
+PRETRAIN = osp.join(
+    CFG, 'ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d.py')
+RELCMKD = osp.join(
+    CFG, 'relcmkd_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py')
+LINEAR3 = osp.join(
+    CFG, 'linear-eval_stgcn-tiny_1xb32-3m-6e_synthetic-xsub-keypoint-3d.py')
 
 
 def run_tool(tool, *args):

@@ -44,15 +44,15 @@ def configs(tmp_path_factory, synthetic_ann_file, repo_root):
     data = TINY_DATA.format(ann=synthetic_ann_file)
     teacher = d / 'teacher.py'
     teacher.write_text(
-        f"_base_ = '{base}/baselines/stgcn_1xb32-joint-u32-30e_synthetic-"
+        f"_base_ = '{base}/baselines/stgcn-q_1xb32-joint-u32-30e_synthetic-"
         f"xsub-keypoint-3d.py'\n" + TINY_MODEL + data)
     student = d / 'student.py'
     student.write_text(
-        f"_base_ = '{base}/baselines/stgcn_1xb32-joint-lq-u32-30e_synthetic-"
+        f"_base_ = '{base}/baselines/stgcn-q_1xb32-joint-lq-u32-30e_synthetic-"
         f"xsub-keypoint-3d.py'\n" + TINY_MODEL + data)
     distill = d / 'distill.py'
     distill.write_text(
-        f"_base_ = '{base}/partkd/partkd_stgcn_1xb32-joint-lq-u32-30e_"
+        f"_base_ = '{base}/partkd/partkd_stgcn-q_1xb32-joint-lq-u32-30e_"
         "synthetic-xsub-keypoint-3d.py'\n" + f"""
 model = dict(
     student=dict(backbone=dict(base_channels=4, num_stages=3,

@@ -1,0 +1,23 @@
+# Distillation on NTU-60 xsub, "partocc" protocol: each training sample is
+# packed twice, the clean copy for the teacher (CopyHighQuality before the
+# protocol) and the low-quality one for the student. Validation and test:
+# the student's low-quality data.
+_base_ = './ntu60_xsub_partocc.py'
+
+train_pipeline = [
+    dict(type='PreNormalize3D'),
+    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
+    dict(type='UniformSampleFrames', clip_len=100, num_clips=1,
+         test_mode=False),
+    dict(type='PoseDecode'),
+    dict(type='CopyHighQuality'),
+    dict(type='PartOcclusion', layout='nturgb+d', num_parts=1,
+         parts=['left_arm', 'right_arm', [7, 11, 21, 22, 23, 24],
+                [12, 13, 14, 15, 16, 17, 18, 19], 'torso'],
+         test_mode=False),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackDistillInputs', num_person=2),
+]
+
+train_dataloader = dict(
+    dataset=dict(dataset=dict(pipeline=train_pipeline)))

@@ -1,0 +1,5 @@
+# NTU-60 X-View: as the NTU-60 X-Sub config it inherits.
+_base_ = './ikem-pretrain_stgcn-q_1xb128-6m-300e_ntu60-xsub-keypoint-3d.py'
+
+train_dataloader = dict(
+    dataset=dict(ann_file='data/skeleton/ntu60_3d.pkl', split='xview_train'))

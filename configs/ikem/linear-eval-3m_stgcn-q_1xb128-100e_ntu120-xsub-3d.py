@@ -1,9 +1,0 @@
-# NTU-120 X-Sub: as linear-eval-3m_stgcn-q_1xb128-100e_ntu60-xsub-3d.py
-_base_ = './linear-eval-3m_stgcn-q_1xb128-100e_ntu60-xsub-3d.py'
-
-train_dataloader = dict(
-    dataset=dict(ann_file='data/skeleton/ntu120_3d.pkl', split='xsub_train'))
-val_dataloader = dict(
-    dataset=dict(ann_file='data/skeleton/ntu120_3d.pkl', split='xsub_val'))
-test_dataloader = val_dataloader
-model = dict(cls_head=dict(num_classes=120))

@@ -1,0 +1,9 @@
+# NTU-120 X-Set: as the NTU-60 X-Sub config it inherits.
+_base_ = './linear-eval_stgcn-q_1xb128-3m-100e_ntu60-xsub-keypoint-3d.py'
+
+train_dataloader = dict(
+    dataset=dict(ann_file='data/skeleton/ntu120_3d.pkl', split='xset_train'))
+val_dataloader = dict(
+    dataset=dict(ann_file='data/skeleton/ntu120_3d.pkl', split='xset_val'))
+test_dataloader = val_dataloader
+model = dict(cls_head=dict(num_classes=120))

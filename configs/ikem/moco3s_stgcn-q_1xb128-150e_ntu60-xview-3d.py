@@ -1,5 +1,0 @@
-# NTU-60 X-View: as moco3s_stgcn-q_1xb128-150e_ntu60-xsub-3d.py
-_base_ = './moco3s_stgcn-q_1xb128-150e_ntu60-xsub-3d.py'
-
-train_dataloader = dict(
-    dataset=dict(ann_file='data/skeleton/ntu60_3d.pkl', split='xview_train'))

@@ -1,8 +1,0 @@
-# Baseline: SKD-style feature KD (MSE + pairwise distances of the pooled
-# features) from the same teacher (no part loss).
-_base_ = ['./partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py']
-model = dict(
-    student_neck=None,
-    teacher_neck=None,
-    part_head=None,
-    loss_feat=dict(type='FeatureKDLoss', pairwise_weight=1.0, loss_weight=1.0))

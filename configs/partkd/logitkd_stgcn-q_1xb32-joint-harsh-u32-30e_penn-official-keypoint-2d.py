@@ -1,0 +1,9 @@
+# Baseline: Hinton logit KD (tau 4) on Penn Action, "harsh" protocol, from the
+# same teacher (no part loss).
+_base_ = './partkd_stgcn-q_1xb32-joint-harsh-u32-30e_penn-official-keypoint-2d.py'  # noqa: E501
+
+model = dict(
+    student_neck=None,
+    teacher_neck=None,
+    part_head=None,
+    loss_kd=dict(type='LogitKDLoss', tau=4.0))

@@ -1,0 +1,3 @@
+# Alternative: the part matrix learned with the loss (entropy-regularised).
+_base_ = ['./partkd_stgcn-q_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py']  # noqa: E501
+model = dict(part_head=dict(part_matrix='learned', learned_reg=0.1))

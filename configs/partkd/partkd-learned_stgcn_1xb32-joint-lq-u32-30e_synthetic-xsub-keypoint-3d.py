@@ -1,3 +1,0 @@
-# Alternative: the part matrix learned with the loss (entropy-regularised).
-_base_ = ['./partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py']
-model = dict(part_head=dict(part_matrix='learned', learned_reg=0.1))

@@ -1,4 +1,0 @@
-# PartKD when only 10 % of the training samples have a high-quality twin;
-# the others learn through the memory bank's positives (and loss_cls).
-_base_ = ['./partkd_stgcn_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py']
-model = dict(paired_ratio=0.1)
