@@ -23,29 +23,29 @@ from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
                                       parse_experiment_args, student_jobs)
 
 DATA = 'data/synthetic/synthetic_3d.pkl'
-TEACHER = 'configs/baselines/stgcn_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
+TEACHER = 'configs/baselines/stgcn-q_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
 LQ = 'joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'
-BASELINE = f'configs/baselines/stgcn_1xb32-{LQ}'
+BASELINE = f'configs/baselines/stgcn-q_1xb32-{LQ}'
 
 
 METHODS = {
     'baseline': Method(BASELINE, 'student on low-quality data alone',
                        distill=False),
-    'logitkd': Method(f'configs/partkd/logitkd_stgcn_1xb32-{LQ}', 'logit KD'),
-    'logitkd-w025': Method(f'configs/partkd/logitkd-w025_stgcn_1xb32-{LQ}',
+    'logitkd': Method(f'configs/partkd/logitkd_stgcn-q_1xb32-{LQ}', 'logit KD'),
+    'logitkd-w025': Method(f'configs/partkd/logitkd-w025_stgcn-q_1xb32-{LQ}',
                            'logit KD, weight 0.25'),
-    'featkd': Method(f'configs/partkd/featkd_stgcn_1xb32-{LQ}',
+    'featkd': Method(f'configs/partkd/featkd_stgcn-q_1xb32-{LQ}',
                      'feature KD (SKD-style)'),
-    'partkd': Method(f'configs/partkd/partkd_stgcn_1xb32-{LQ}', 'PartKD'),
-    'partkd-uniform': Method(f'configs/partkd/partkd-uniform_stgcn_1xb32-{LQ}',
+    'partkd': Method(f'configs/partkd/partkd_stgcn-q_1xb32-{LQ}', 'PartKD'),
+    'partkd-uniform': Method(f'configs/partkd/partkd-uniform_stgcn-q_1xb32-{LQ}',
                              'PartKD without the part matrix'),
-    'partkd-learned': Method(f'configs/partkd/partkd-learned_stgcn_1xb32-{LQ}',
+    'partkd-learned': Method(f'configs/partkd/partkd-learned_stgcn-q_1xb32-{LQ}',
                              'PartKD with a learned part matrix'),
-    'partkd-paired': Method(f'configs/partkd/partkd-paired_stgcn_1xb32-{LQ}',
+    'partkd-paired': Method(f'configs/partkd/partkd-paired_stgcn-q_1xb32-{LQ}',
                             'PartKD, paired positives only'),
-    'partkd-pr50': Method(f'configs/partkd/partkd-pr50_stgcn_1xb32-{LQ}',
+    'partkd-pr50': Method(f'configs/partkd/partkd-pr50_stgcn-q_1xb32-{LQ}',
                           'PartKD, 50 % of samples paired'),
-    'partkd-pr10': Method(f'configs/partkd/partkd-pr10_stgcn_1xb32-{LQ}',
+    'partkd-pr10': Method(f'configs/partkd/partkd-pr10_stgcn-q_1xb32-{LQ}',
                           'PartKD, 10 % of samples paired'),
 }
 DEFAULT_METHODS = ('baseline', 'logitkd', 'partkd')

@@ -23,11 +23,11 @@ from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
                                       Job, JobFailed)
 
 CFG = 'configs/ikem'
-PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
-RELCMKD = f'{CFG}/relcmkd_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
-MOCO3S = f'{CFG}/moco3s_stgcn-tiny_1xb32-4e_synthetic-xsub-3d.py'
-LINEAR6 = f'{CFG}/linear-eval-6m_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
-LINEAR3 = f'{CFG}/linear-eval-3m_stgcn-tiny_1xb32-6e_synthetic-xsub-3d.py'
+PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d.py'
+RELCMKD = f'{CFG}/relcmkd_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
+MOCO3S = f'{CFG}/moco3s_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
+LINEAR6 = f'{CFG}/linear-eval_stgcn-tiny_1xb32-6m-6e_synthetic-xsub-keypoint-3d.py'
+LINEAR3 = f'{CFG}/linear-eval_stgcn-tiny_1xb32-3m-6e_synthetic-xsub-keypoint-3d.py'
 
 
 def parse_args():

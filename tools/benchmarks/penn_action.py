@@ -22,7 +22,7 @@ from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
 
 LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
 DATA = 'data/penn_action/penn_2d.pkl'
-NAME = 'stgcn_1xb32-joint-{}-u32-30e_penn-keypoint-2d.py'
+NAME = 'stgcn-q_1xb32-joint-{}-u32-30e_penn-official-keypoint-2d.py'
 TEACHER = 'configs/baselines/' + NAME.replace('-{}', '')
 PROTOCOLS = ('mild', 'harsh')
 
