@@ -35,21 +35,21 @@ def tiny_gcn_cfg(layout: str = 'nturgb+d', num_classes: int = 4,
 def make_distill_batch(labels: List[int], num_joints: int = 25,
                        hq_num_joints: int = None, frames: int = 8,
                        channels: int = 3, seed: int = 0,
-                       with_hq: bool = True
+                       with_hq: bool = True, persons: int = 1
                        ) -> Tuple[torch.Tensor, List[ActionDataSample]]:
-    """Random inputs ``(N, 1, 1, T, V, C)`` and data samples carrying
-    ``hq_inputs`` ``(1, 1, T, V', C)``, labels and ``sample_idx``."""
+    """Random inputs ``(N, 1, M, T, V, C)`` and data samples carrying
+    ``hq_inputs`` ``(1, M, T, V', C)``, labels and ``sample_idx``."""
     g = torch.Generator().manual_seed(seed)
     hq_num_joints = hq_num_joints or num_joints
-    inputs = torch.randn(len(labels), 1, 1, frames, num_joints, channels,
-                         generator=g)
+    inputs = torch.randn(len(labels), 1, persons, frames, num_joints,
+                         channels, generator=g)
     samples = []
     for i, label in enumerate(labels):
         ds = ActionDataSample().set_gt_label(label)
         ds.set_metainfo(dict(sample_idx=i, frame_dir=f's{i}'))
         if with_hq:
             ds.set_field(
-                torch.randn(1, 1, frames, hq_num_joints, channels,
+                torch.randn(1, persons, frames, hq_num_joints, channels,
                             generator=g), 'hq_inputs')
         samples.append(ds)
     return inputs, samples

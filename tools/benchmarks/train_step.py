@@ -1,17 +1,28 @@
-"""Train-step time of PartKD against the student alone, side by side.
+"""Train-step time and peak memory of PartKD against the student alone,
+side by side.
 
-    python tools/benchmarks/train_step.py [--sizes synthetic ntu-quarter] [--repeats 15]
+    python tools/benchmarks/train_step.py [--sizes synthetic ntu-quarter ntu] \
+        [--repeats 15] [--device cpu|cuda] [--amp]
 
 For each model size, the same batch goes through one optimisation step of
 (a) the student alone (its classification loss), (b) PartKD with the live
 teacher, (c) PartKD reading a teacher cache. Steps are interleaved
 (a, b, c, a, b, c, ...) so machine noise hits all three alike; the medians
-and the ratios to (a) are printed. Goal: (c) / (a) <= 1.10.
+and the ratios to (a) are printed, then the peak memory of one step of
+each (CUDA: ``torch.cuda.max_memory_allocated``; CPU: the rise of the peak
+RSS of a forked process running the step). ``--amp`` runs the steps under
+``torch.autocast`` (float16 on CUDA, bfloat16 on CPU), as mmengine's
+``AmpOptimWrapper`` does. Targets (CPU): (c) / (a) <= 1.05, (b) / (a) <=
+1.35.
 """
 import argparse
+import multiprocessing as mp
+import os
+import resource
 import statistics
 import tempfile
 import time
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -19,14 +30,17 @@ import torch
 import mmpartkd  # noqa: F401
 from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
-from mmpartkd.apis import file_sha256, write_cache
+from mmpartkd.apis import write_cache
 from mmpartkd.testing import make_distill_batch
+from mmpartkd.utils import file_sha256
 
-# name -> (base_channels, frames, batch)
+# name -> (base_channels, frames, batch, persons)
 SIZES = {
-    'synthetic': (16, 32, 32),  # configs/_base_/synthetic_stgcn_tiny.py
-    'ntu-quarter': (16, 100, 16),  # stock NTU clip and batch, 1/4 width
-    'ntu-half': (32, 100, 16),
+    'tiny': (4, 16, 8, 1),  # for the test of this script
+    'synthetic': (16, 32, 32, 1),  # the synthetic configs
+    'ntu-quarter': (16, 100, 16, 1),  # stock NTU clip and batch, 1/4 width
+    'ntu-half': (32, 100, 16, 2),
+    'ntu': (64, 100, 16, 2),  # the stock NTU-60 ST-GCN, 2 persons
 }
 
 
@@ -52,49 +66,127 @@ def distiller_cfg(base_channels, ckpt, cache=None):
                 teacher_cache=cache)
 
 
-def timed_step(model, opt, x, samples):
-    t = time.perf_counter()
-    losses = model(x, samples, mode='loss')
+def autocast(device: str, amp: bool):
+    """mmengine's AmpOptimWrapper context: float16 on CUDA, bfloat16 on
+    CPU (CPU autocast has no float16 matmuls worth timing)."""
+    if not amp:
+        return nullcontext()
+    dtype = torch.float16 if device == 'cuda' else torch.bfloat16
+    return torch.autocast(device, dtype=dtype)
+
+
+def step(model, opt, x, samples, device='cpu', amp=False):
+    with autocast(device, amp):
+        losses = model(x, samples, mode='loss')
     loss = sum(v for k, v in losses.items() if k.startswith('loss'))
     opt.zero_grad()
     loss.backward()
     opt.step()
+    return losses
+
+
+def timed_step(model, opt, x, samples, device='cpu', amp=False):
+    if device == 'cuda':
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    step(model, opt, x, samples, device, amp)
+    if device == 'cuda':
+        torch.cuda.synchronize()
     return time.perf_counter() - t
 
 
-def bench(name, repeats, warmup, tmp):
-    base, frames, batch = SIZES[name]
+def _rss_bytes() -> int:
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+
+
+def _child_peak(model, opt, x, samples, amp, conn):
+    before = _rss_bytes()
+    step(model, opt, x, samples, 'cpu', amp)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    conn.send(peak - before)
+
+
+def peak_memory(model, opt, x, samples, device='cpu', amp=False) -> float:
+    """Peak memory (MiB) one training step adds."""
+    if device == 'cuda':
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+        step(model, opt, x, samples, device, amp)
+        torch.cuda.synchronize()
+        return (torch.cuda.max_memory_allocated() - base) / 2**20
+    # a forked child runs the step: its peak RSS is this step's alone
+    parent, child = mp.get_context('fork').Pipe()
+    proc = mp.get_context('fork').Process(
+        target=_child_peak, args=(model, opt, x, samples, amp, child))
+    proc.start()
+    rise = parent.recv()
+    proc.join()
+    return rise / 2**20
+
+
+def bench(name, repeats, warmup, tmp, device='cpu', amp=False):
+    base, frames, batch, persons = SIZES[name]
     labels = [i % 10 for i in range(batch)]
-    x, samples = make_distill_batch(labels, frames=frames)
+    x, samples = make_distill_batch(labels, frames=frames, persons=persons)
+    x = x.to(device)
     for i, ds in enumerate(samples):
         ds.set_metainfo(dict(frame_dir=f's{i}', sample_idx=i))
+        ds.hq_inputs = ds.hq_inputs.to(device)
     torch.manual_seed(0)
     ckpt = f'{tmp}/{name}_teacher.pth'
     torch.save(dict(state_dict=MODELS.build(
         student_cfg(base)).state_dict()), ckpt)
-    live = MODELS.build(distiller_cfg(base, ckpt)).train()
+    live = MODELS.build(distiller_cfg(base, ckpt)).to(device).train()
     hq = torch.stack([ds.hq_inputs for ds in samples])
-    out = live.teacher_forward(hq, samples)
+    out = {k: v.float().cpu()
+           for k, v in live.teacher_forward(hq, samples).items()}
     cache = f'{tmp}/{name}_cache'
     write_cache(cache, {k: v.numpy()[:, None] for k, v in out.items()},
                 dict(fingerprint=dict(teacher_ckpt=file_sha256(ckpt)), num_augs=1,
                      frame_dirs=[f's{i}' for i in range(batch)]))
     models = dict(
-        student=MODELS.build(student_cfg(base)).train(),
+        student=MODELS.build(student_cfg(base)).to(device).train(),
         partkd_live=live,
-        partkd_cached=MODELS.build(distiller_cfg(base, ckpt,
-                                                 cache)).train())
+        partkd_cached=MODELS.build(distiller_cfg(
+            base, ckpt, cache)).to(device).train())
     opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3)
             for k, m in models.items()}
     times = {k: [] for k in models}
     for r in range(warmup + repeats):
         for k, m in models.items():
-            dt = timed_step(m, opts[k], x, samples)
+            dt = timed_step(m, opts[k], x, samples, device, amp)
             if r >= warmup:
                 times[k].append(dt)
     med = {k: statistics.median(v) for k, v in times.items()}
+    memory = {k: peak_memory(m, opts[k], x, samples, device, amp)
+              for k, m in models.items()}
     return dict(size=name, base_channels=base, frames=frames, batch=batch,
-                medians=med)
+                persons=persons, medians=med, memory=memory)
+
+
+def table_rows(results, label=''):
+    """Markdown rows: times, ratios and peak memory of each size."""
+    rows = []
+    for r in results:
+        m, mem = r['medians'], r['memory']
+        rows.append(
+            f"| {r['size']} ({r['base_channels']}, {r['frames']}, "
+            f"{r['batch']}, {r['persons']}){label} | {m['student']:.3f} | "
+            f"{m['partkd_live']:.3f} | {m['partkd_cached']:.3f} | "
+            f"{m['partkd_live'] / m['student']:.2f} | "
+            f"{m['partkd_cached'] / m['student']:.2f} | "
+            f"{mem['student']:.0f} / {mem['partkd_live']:.0f} / "
+            f"{mem['partkd_cached']:.0f} |")
+    return rows
+
+
+TABLE_HEAD = [
+    '| size (width, T, batch, persons) | student s/step | PartKD live | '
+    'PartKD cached | live / student | cached / student | peak MiB '
+    'student / live / cached |', '|---|---|---|---|---|---|---|'
+]
 
 
 def main():
@@ -104,23 +196,21 @@ def main():
                         choices=list(SIZES))
     parser.add_argument('--repeats', type=int, default=15)
     parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--amp', action='store_true',
+                        help='autocast: float16 on CUDA, bfloat16 on CPU')
     args = parser.parse_args()
     register_all_modules(init_default_scope=True)
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads')
-    print('| size (width, T, batch) | student s/step | PartKD live | '
-          'PartKD cached | live / student | cached / student |')
-    print('|---|---|---|---|---|---|')
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, '
+          f'device {args.device}, amp {args.amp}')
+    print('\n'.join(TABLE_HEAD))
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sizes:
-            r = bench(name, args.repeats, args.warmup, tmp)
-            m = r['medians']
-            print(f"| {name} ({r['base_channels']}, {r['frames']}, "
-                  f"{r['batch']}) | {m['student']:.3f} | "
-                  f"{m['partkd_live']:.3f} | {m['partkd_cached']:.3f} | "
-                  f"{m['partkd_live'] / m['student']:.2f} | "
-                  f"{m['partkd_cached'] / m['student']:.2f} |", flush=True)
+            r = bench(name, args.repeats, args.warmup, tmp, args.device,
+                      args.amp)
+            print(table_rows([r])[0], flush=True)
     print(f'medians of {args.repeats} interleaved steps after '
-          f'{args.warmup} warm-up steps')
+          f'{args.warmup} warm-up steps; peak memory of one more step each')
 
 
 if __name__ == '__main__':
