@@ -138,7 +138,8 @@ class FastPreNormalize3D(BaseTransform):
 
         # (M, T): the person has a coordinate not close to 0 in the frame
         # (NaN counts as present, as with np.isclose).
-        present = ~(np.abs(skeleton.reshape(M, T, V * C)) <= _ZERO_ATOL).all(-1)
+        present = ~(np.abs(skeleton.reshape(M, T, V * C)) <= _ZERO_ATOL
+                    ).all(-1)
         counts = present.sum(1)
         if M == 2 and counts[0] < counts[1]:
             skeleton = skeleton[::-1, np.flatnonzero(present[1])]
