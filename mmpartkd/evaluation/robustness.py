@@ -55,7 +55,8 @@ def build_test_runner(cfg: Config,
     ``cfg`` (modified in place) gets ``load_from``, ``work_dir``, a
     ``TestLoop`` when it has no ``test_cfg``, ``log_level='WARNING'`` and
     the seed; ``cfg.launcher`` (default ``'none'``) chooses multi-process
-    testing, on CPU processes too (:func:`mmpartkd.utils.setup_cpu_distributed`).
+    testing, on CPU processes too
+    (:func:`mmpartkd.utils.setup_cpu_distributed`).
     The test dataloader gets ``persistent_workers=False``: workers then copy
     the dataset at every pass, and see a pipeline swapped in between.
 

@@ -166,9 +166,9 @@ class PartOcclusion(BaseCorruption):
 
     Args:
         parts (Sequence[str | Sequence[int]]): Parts to occlude: names of the
-            layout's parts (``'left_arm'``...) or explicit joint lists. RA-GCN's
-            occlusions on ``nturgb+d``: ``['left_arm']``, ``['right_arm']``,
-            ``[[7, 11, 21, 22, 23, 24]]`` (two hands),
+            layout's parts (``'left_arm'``...) or explicit joint lists.
+            RA-GCN's occlusions on ``nturgb+d``: ``['left_arm']``,
+            ``['right_arm']``, ``[[7, 11, 21, 22, 23, 24]]`` (two hands),
             ``['left_leg', 'right_leg']``, ``['torso']``.
         layout (str | dict): Skeleton layout. Defaults to ``'nturgb+d'``.
         num_parts (int, optional): If given, occlude this many of ``parts``

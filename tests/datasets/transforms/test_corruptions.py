@@ -39,7 +39,8 @@ def test_test_mode_is_reproducible_per_sample_and_ignores_global_seed(
     assert (a != other_seed).mean() > 0.3
 
 
-def test_train_mode_changes_every_call_but_follows_global_seed(sample, missing):
+def test_train_mode_changes_every_call_but_follows_global_seed(
+        sample, missing):
     t = RandomJointDrop(drop_prob=0.5)
     np.random.seed(0)
     a, b = missing(t(sample())), missing(t(sample()))
