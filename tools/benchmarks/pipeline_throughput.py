@@ -135,15 +135,17 @@ def profile(pipeline, samples, top=12):
     print(f'\ncProfile of the low-quality pipeline ({len(samples)} samples, '
           f'{total:.2f} s):')
     print('  cumulative time per transform:')
+    # transforms that inherit one ``transform`` method share its entry
     names = {}
     for t in pipeline.transforms:
         code = type(t).transform.__code__
-        names[(code.co_filename, code.co_firstlineno, 'transform')] = \
-            type(t).__name__
-    for key, name in names.items():
+        names.setdefault((code.co_filename, code.co_firstlineno, 'transform'),
+                         []).append(type(t).__name__)
+    for key, group in names.items():
         if key in stats.stats:
             ct = stats.stats[key][3]
-            print(f'    {name:28s} {ct:7.3f} s  {100 * ct / total:5.1f} %')
+            print(f'    {" + ".join(group):28s} {ct:7.3f} s  '
+                  f'{100 * ct / total:5.1f} %')
     stats.sort_stats('tottime')
     print(f'  top {top} functions by own time:')
     stats.print_stats(top)
