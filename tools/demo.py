@@ -18,36 +18,23 @@ import os.path as osp
 import shutil
 import sys
 
-from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
-                                      Job, JobFailed, Method, epoch_options,
-                                      parse_experiment_args, student_jobs)
+from mmpartkd.apis.experiment import (Experiment, JobFailed, epoch_options,
+                                      kd_methods, parse_experiment_args,
+                                      student_jobs, teacher_jobs)
 
 DATA = 'data/synthetic/synthetic_3d.pkl'
 TEACHER = 'configs/baselines/stgcn-q_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
 LQ = 'joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py'
 BASELINE = f'configs/baselines/stgcn-q_1xb32-{LQ}'
 
-
-METHODS = {
-    'baseline': Method(BASELINE, 'student on low-quality data alone',
-                       distill=False),
-    'logitkd': Method(f'configs/partkd/logitkd_stgcn-q_1xb32-{LQ}', 'logit KD'),
-    'logitkd-w025': Method(f'configs/partkd/logitkd-w025_stgcn-q_1xb32-{LQ}',
-                           'logit KD, weight 0.25'),
-    'featkd': Method(f'configs/partkd/featkd_stgcn-q_1xb32-{LQ}',
-                     'feature KD (SKD-style)'),
-    'partkd': Method(f'configs/partkd/partkd_stgcn-q_1xb32-{LQ}', 'PartKD'),
-    'partkd-uniform': Method(f'configs/partkd/partkd-uniform_stgcn-q_1xb32-{LQ}',
-                             'PartKD without the part matrix'),
-    'partkd-learned': Method(f'configs/partkd/partkd-learned_stgcn-q_1xb32-{LQ}',
-                             'PartKD with a learned part matrix'),
-    'partkd-paired': Method(f'configs/partkd/partkd-paired_stgcn-q_1xb32-{LQ}',
-                            'PartKD, paired positives only'),
-    'partkd-pr50': Method(f'configs/partkd/partkd-pr50_stgcn-q_1xb32-{LQ}',
-                          'PartKD, 50 % of samples paired'),
-    'partkd-pr10': Method(f'configs/partkd/partkd-pr10_stgcn-q_1xb32-{LQ}',
-                          'PartKD, 10 % of samples paired'),
-}
+METHODS = kd_methods(f'stgcn-q_1xb32-{LQ}', {
+    'logitkd-w025': 'logit KD, weight 0.25',
+    'partkd-uniform': 'PartKD without the part matrix',
+    'partkd-learned': 'PartKD with a learned part matrix',
+    'partkd-paired': 'PartKD, paired positives only',
+    'partkd-pr50': 'PartKD, 50 % of samples paired',
+    'partkd-pr10': 'PartKD, 10 % of samples paired',
+})
 DEFAULT_METHODS = ('baseline', 'logitkd', 'partkd')
 
 
@@ -63,18 +50,11 @@ def main() -> None:
         'occluded in half the samples), top-1 on the low-quality validation '
         f'split at the last epoch; students seeds {args.seeds}, teacher seed '
         f'{args.teacher_seed}.')
-    if not osp.isfile(osp.join(REPO_ROOT, DATA)):
-        exp.tool('generate_data', 'data/generate_synthetic.py',
-                 ['--out', DATA])
+    exp.make_data(DATA, 'data/generate_synthetic.py', ['--out', DATA])
     epochs = epoch_options(args.epochs)
-    jobs = [
-        Job('teacher', TEACHER, args.teacher_seed, train_options=epochs,
-            row='teacher (clean val)'),
-        # the students' architecture and data: the teacher on their input
-        Job('teacher_lq', BASELINE, train=False,
-            checkpoint=CheckpointOf('teacher'),
-            row='teacher (low-quality val)'),
-    ] + student_jobs(METHODS, args.methods, args.seeds, epochs)
+    # the teacher, also tested on the students' data, then the students
+    jobs = teacher_jobs(TEACHER, args.teacher_seed, epochs, {'': BASELINE}) \
+        + student_jobs(METHODS, args.methods, args.seeds, epochs)
     try:
         exp.run(jobs)
         note = check_export(exp, f'partkd_seed{args.seeds[0]}') \

@@ -16,11 +16,9 @@ then prints the table of linear-evaluation top-1 (xsub_val) and writes
 ``results.md`` / ``results.json`` (:class:`mmpartkd.apis.Experiment`).
 """
 import argparse
-import os.path as osp
 import sys
 
-from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
-                                      Job, JobFailed)
+from mmpartkd.apis.experiment import CheckpointOf, Experiment, Job, JobFailed
 
 CFG = 'configs/ikem'
 PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d.py'
@@ -102,9 +100,8 @@ def main():
     exp = Experiment(
         args.work_dir, 'IKEM on synthetic data: linear evaluation, top-1 '
         f'(%) on xsub_val, last epoch, seed {args.seed}')
-    if not osp.isfile(osp.join(REPO_ROOT, args.ann_file)):
-        exp.tool('generate_data', 'data/generate_synthetic.py',
-                 ['--out', args.ann_file])
+    exp.make_data(args.ann_file, 'data/generate_synthetic.py',
+                  ['--out', args.ann_file])
     try:
         exp.run(jobs(args))
     except JobFailed as e:

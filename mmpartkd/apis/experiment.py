@@ -30,7 +30,7 @@ import numpy as np
 from mmengine.config import Config
 
 __all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
-           'epoch_options', 'part_matrix_source', 'student_jobs',
+           'epoch_options', 'kd_methods', 'teacher_jobs', 'part_matrix_source', 'student_jobs',
            'parse_experiment_args']
 
 #: the repository root: the tools run from here
@@ -99,6 +99,42 @@ class Method(NamedTuple):
     description: str
     cfg_options: Dict[str, Option] = {}
     distill: bool = True
+
+
+def kd_methods(config_name: str,
+               variants: Optional[Dict[str, str]] = None
+               ) -> Dict[str, Method]:
+    """The comparison every task runs: the student on low-quality data
+    alone (``configs/baselines/<config_name>``), logit KD, feature KD and
+    PartKD (``configs/partkd/<method>_<config_name>``), plus config-file
+    variants ``{method: description}`` (``configs/partkd/<method>_...``).
+    """
+    methods = {'baseline': Method(f'configs/baselines/{config_name}',
+                                  'student on low-quality data alone',
+                                  distill=False)}
+    for method, description in dict(
+            logitkd='logit KD', featkd='feature KD (SKD-style)',
+            partkd='PartKD', **(variants or {})).items():
+        methods[method] = Method(f'configs/partkd/{method}_{config_name}',
+                                 description)
+    return methods
+
+
+def teacher_jobs(config: str, seed: int, train_options: Dict[str, Option],
+                 lq_configs: Dict[str, str]) -> List[Job]:
+    """The job ``teacher`` (trained and tested on clean data) and, for
+    each ``{protocol: config}`` of the students, a test of the teacher on
+    their low-quality data (``<protocol>_teacher_lq``; protocol ``''``:
+    ``teacher_lq``)."""
+    jobs = [Job('teacher', config, seed, train_options=train_options,
+                row='teacher (clean val)')]
+    for protocol, lq_config in lq_configs.items():
+        prefix, tag = (f'{protocol}_', f'{protocol}: ') if protocol else \
+            ('', '')
+        jobs.append(Job(f'{prefix}teacher_lq', lq_config, train=False,
+                        checkpoint=CheckpointOf('teacher'),
+                        row=f'{tag}teacher (low-quality val)'))
+    return jobs
 
 
 def student_jobs(methods: Dict[str, Method], names: Sequence[str],
@@ -228,6 +264,12 @@ class Experiment:
                             f'{out[-3000:]}')
         self.say(f'{log_name} done in {time.time() - t:.0f}s')
         return out
+
+    def make_data(self, path: str, tool: str, args: Sequence[str]) -> None:
+        """Run the data tool unless ``path`` (relative to the root) exists.
+        """
+        if not osp.isfile(osp.join(self.root, path)):
+            self.tool('make_data', tool, args)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, CheckpointOf):

@@ -88,3 +88,22 @@ def test_job_errors(tmp_path):
     exp = Experiment(str(tmp_path))
     with pytest.raises(KeyError, match='no checkpoint of job "teacher"'):
         exp.resolve(CheckpointOf('teacher'))
+
+
+def test_teacher_jobs_and_kd_methods(repo_root):
+    from mmpartkd.apis.experiment import kd_methods, teacher_jobs
+    jobs = teacher_jobs('t.py', 3, {'train_cfg.max_epochs': 2},
+                        {'': 'lq.py', 'harsh': 'harsh.py'})
+    assert [(j.name, j.train, j.row) for j in jobs] == [
+        ('teacher', True, 'teacher (clean val)'),
+        ('teacher_lq', False, 'teacher (low-quality val)'),
+        ('harsh_teacher_lq', False, 'harsh: teacher (low-quality val)')]
+    assert jobs[0].seed == 3 and jobs[1].checkpoint == CheckpointOf('teacher')
+    methods = kd_methods('x.py', {'partkd-uniform': 'no matrix'})
+    assert methods['baseline'] == Method('configs/baselines/x.py',
+                                         'student on low-quality data alone',
+                                         distill=False)
+    assert methods['partkd-uniform'].config == \
+        'configs/partkd/partkd-uniform_x.py'
+    assert list(methods) == ['baseline', 'logitkd', 'featkd', 'partkd',
+                             'partkd-uniform']

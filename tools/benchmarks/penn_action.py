@@ -11,14 +11,14 @@ the variants of ``PARTKD_VARIANTS``, ``<method>-pr10`` and ``teacher-init``)
 with every seed, and writes ``results.md`` / ``results.json`` into the work
 dir (:class:`mmpartkd.apis.Experiment`, the runner of ``tools/demo.py``).
 """
-import argparse
 import os.path as osp
 import sys
 from typing import Dict
 
 from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
-                                      Job, JobFailed, Method, epoch_options,
-                                      parse_experiment_args, student_jobs)
+                                      JobFailed, Method, epoch_options,
+                                      kd_methods, parse_experiment_args,
+                                      student_jobs, teacher_jobs)
 
 LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
 DATA = 'data/penn_action/penn_2d.pkl'
@@ -69,18 +69,12 @@ PARTKD_VARIANTS = {
 def students(protocol: str) -> Dict[str, Method]:
     """method -> :class:`Method` of a protocol's students."""
     name = NAME.format(protocol)
-    partkd = f'configs/partkd/partkd_{name}'
-    baseline = f'configs/baselines/{name}'
-    methods = {
-        'baseline': Method(baseline, 'student on low-quality data alone',
-                           distill=False),
-        'logitkd': Method(f'configs/partkd/logitkd_{name}', 'logit KD'),
-        'logitkd-w025': Method(f'configs/partkd/logitkd_{name}',
-                               'logit KD, weight 0.25',
-                               {'model.loss_kd.loss_weight': 0.25}),
-        'featkd': Method(f'configs/partkd/featkd_{name}',
-                         'feature KD (SKD-style)'),
-        'partkd': Method(partkd, 'PartKD'),
+    methods = kd_methods(name)
+    partkd, baseline = methods['partkd'].config, methods['baseline'].config
+    methods.update({
+        'logitkd-w025': methods['logitkd']._replace(
+            description='logit KD, weight 0.25',
+            cfg_options={'model.loss_kd.loss_weight': 0.25}),
         # reference: how far the student gets when it starts from the
         # teacher's weights instead of learning from its outputs
         'teacher-init': Method(baseline, 'student initialised from the '
@@ -88,7 +82,7 @@ def students(protocol: str) -> Dict[str, Method]:
                                    'teacher')}, distill=False),
         **{k: Method(partkd, desc, opts)
            for k, (desc, opts) in PARTKD_VARIANTS.items()},
-    }
+    })
     # only 10 % of the training samples keep their high-quality twin: the
     # setting the multi-sample loss is built for
     for method in ('logitkd', 'featkd', 'partkd',
@@ -118,17 +112,12 @@ def main() -> None:
         'drop + jitter 0.05), top-1 on the corrupted test split at the last '
         f'epoch; students seeds {args.seeds}, teacher seed '
         f'{args.teacher_seed}.')
-    if not osp.isfile(osp.join(REPO_ROOT, DATA)):
-        exp.tool('convert_penn_action', 'data/penn_action.py',
-                 [LABELS, '--out', DATA, '--no-progress'])
+    exp.make_data(DATA, 'data/penn_action.py',
+                  [LABELS, '--out', DATA, '--no-progress'])
     epochs = epoch_options(args.epochs)
-    jobs = [Job('teacher', TEACHER, args.teacher_seed, train_options=epochs,
-                row='teacher (clean val)')]
+    jobs = teacher_jobs(TEACHER, args.teacher_seed, epochs, {
+        p: f'configs/baselines/{NAME.format(p)}' for p in args.protocols})
     for protocol in args.protocols:
-        jobs.append(Job(f'{protocol}_teacher_lq',
-                        f'configs/baselines/{NAME.format(protocol)}',
-                        train=False, checkpoint=CheckpointOf('teacher'),
-                        row=f'{protocol}: teacher (low-quality val)'))
         jobs += student_jobs(students(protocol), args.methods, args.seeds,
                              epochs, prefix=f'{protocol}_',
                              tag=f'{protocol}: ')

@@ -7,25 +7,20 @@
 
 See tools/data/README.md.
 """
-import argparse
-import sys
-import time
-
-import mmpartkd  # noqa: F401
-from mmpartkd.datasets.converters import MalformedFileError
+from mmpartkd.datasets.converters import converter_parser, run_converter
 from mmpartkd.datasets.converters.ntu_rgbd import (convert_ntu_rgbd,
                                                    load_ignore_list)
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='NTU RGB+D .skeleton files -> PoseDataset pickles')
+    parser = converter_parser('NTU RGB+D .skeleton files -> PoseDataset pickles')
     parser.add_argument(
         'data_paths', nargs='+',
         help='folder(s) holding .skeleton files (searched recursively)')
     parser.add_argument('--out-dir', default='data/skeleton')
     parser.add_argument(
-        '--task', nargs='+', default=['ntu60'], choices=['ntu60', 'ntu120'],
+        '--task', dest='tasks', nargs='+', default=['ntu60'],
+        choices=['ntu60', 'ntu120'],
         help='which pickle(s) to write (one pass over the files)')
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
@@ -44,32 +39,17 @@ def parse_args(argv=None):
                         choices=['float32', 'float16'])
     parser.add_argument('--nproc', type=int, default=1,
                         help='parallel reader processes')
-    parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    ignore = None
-    if args.no_ignore:
-        ignore = ()
-    elif args.ignore_list:
-        ignore = load_ignore_list(args.ignore_list)
-    start = time.time()
-    try:
-        convert_ntu_rgbd(
-            args.data_paths,
-            args.out_dir,
-            tasks=args.task,
-            ignore=ignore,
-            with_score=args.with_score,
-            max_bodies=args.max_bodies,
-            dtype=args.dtype,
-            nproc=args.nproc,
-            show_progress=not args.no_progress)
-    except (MalformedFileError, FileNotFoundError, ValueError) as e:
-        sys.exit(f'error: {e}')
-    print(f'done in {time.time() - start:.1f}s')
+    options = vars(parse_args(argv))
+    ignore_list = options.pop('ignore_list')
+    if options.pop('no_ignore'):
+        options['ignore'] = ()
+    elif ignore_list:
+        options['ignore'] = load_ignore_list(ignore_list)
+    run_converter(convert_ntu_rgbd, **options)
 
 
 if __name__ == '__main__':

@@ -8,20 +8,15 @@ The raw layout this reader assumes (subject/action in the path, 20 joints x
 (x, y, z) per frame) is documented in tools/data/README.md and in
 mmpartkd/datasets/converters/sysu_3d_hoi.py.
 """
-import argparse
-import sys
-import time
-
-import mmpartkd  # noqa: F401
-from mmpartkd.datasets.converters import MalformedFileError
+from mmpartkd.datasets.converters import converter_parser, run_converter
 from mmpartkd.datasets.converters.sysu_3d_hoi import convert_sysu_3d_hoi
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='SYSU 3D HOI skeletons -> PoseDataset pickle')
+    parser = converter_parser('SYSU 3D HOI skeletons -> PoseDataset pickle')
     parser.add_argument('data_root', help='folder of skeleton files')
-    parser.add_argument('--out', default='data/sysu_3d_hoi/sysu_3d_hoi.pkl')
+    parser.add_argument('--out', dest='out_file',
+                        default='data/sysu_3d_hoi/sysu_3d_hoi.pkl')
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the random splits')
     parser.add_argument(
@@ -31,27 +26,14 @@ def parse_args(argv=None):
         '--pattern',
         help='regular expression with named groups "subject" and "action", '
         'searched in each file path relative to data_root')
-    parser.add_argument('--suffix', nargs='+', default=['.txt'],
+    parser.add_argument('--suffix', dest='suffixes', nargs='+',
+                        default=['.txt'],
                         help='file name endings of skeleton files')
-    parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    start = time.time()
-    try:
-        convert_sysu_3d_hoi(
-            args.data_root,
-            args.out,
-            seed=args.seed,
-            num_splits=args.num_splits,
-            pattern=args.pattern,
-            suffixes=args.suffix,
-            show_progress=not args.no_progress)
-    except (MalformedFileError, FileNotFoundError, ValueError) as e:
-        sys.exit(f'error: {e}')
-    print(f'done in {time.time() - start:.1f}s')
+    run_converter(convert_sysu_3d_hoi, **vars(parse_args(argv)))
 
 
 if __name__ == '__main__':

@@ -1,9 +1,15 @@
 """Helpers shared by the dataset converters."""
+import argparse
 import os
 import os.path as osp
-from typing import Iterable, List, Optional, Sequence
+import sys
+import time
+from typing import Callable, Iterable, List, Optional, Sequence
 
-__all__ = ['MalformedFileError', 'find_files', 'progress']
+__all__ = [
+    'MalformedFileError', 'find_files', 'progress', 'converter_parser',
+    'run_converter'
+]
 
 
 class MalformedFileError(ValueError):
@@ -56,3 +62,26 @@ def progress(items: Iterable, enabled: bool = True,
     for item in items:
         yield item
         bar.update()
+
+
+def converter_parser(description: str) -> argparse.ArgumentParser:
+    """The argument parser of a converter tool, with ``--no-progress``
+    (``show_progress``); destinations are named after the converter's
+    keyword arguments so that ``run_converter(convert, **vars(args))``
+    works."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--no-progress', dest='show_progress',
+                        action='store_false', help='no progress bar')
+    return parser
+
+
+def run_converter(convert: Callable, *args, **kwargs) -> None:
+    """Run a converter for a command-line tool: a malformed or missing file
+    ends the process with its message (no traceback); the time is printed.
+    """
+    start = time.time()
+    try:
+        convert(*args, **kwargs)
+    except (MalformedFileError, FileNotFoundError, ValueError) as e:
+        sys.exit(f'error: {e}')
+    print(f'done in {time.time() - start:.1f}s')
