@@ -6,7 +6,7 @@ Derpanis, ICCV 2013) holds ``action`` (class name), ``pose`` (camera view),
 ``x``/``y`` (``T x 13`` pixel coordinates), ``visibility`` (``T x 13``,
 1 visible / 0 not), ``bbox`` (``T x 4``), ``dimensions`` (``[H W T]``),
 ``nframes`` and ``train`` (1 train / -1 test). Joint order is the ``penn``
-layout (SPEC §3): head, L/R shoulder, L/R elbow, L/R wrist, L/R hip,
+layout (`mmpartkd/structures/layouts.py`): head, L/R shoulder, L/R elbow, L/R wrist, L/R hip,
 L/R knee, L/R ankle.
 """
 import os.path as osp

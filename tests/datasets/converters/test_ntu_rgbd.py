@@ -1,5 +1,5 @@
 """NTU RGB+D converter on ``.skeleton`` files written here in the real
-format (SPEC §7, shahroudy/NTURGB-D ``read_skeleton_file.m``)."""
+format (shahroudy/NTURGB-D ``read_skeleton_file.m``)."""
 import importlib.util
 import os
 import os.path as osp
