@@ -4,11 +4,12 @@ from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
+from mmengine.dist import get_world_size
 
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
 from mmpartkd.utils import file_sha256
-from ..utils import BlockRecorder, pool_gcn_feature
+from ..utils import BlockRecorder, all_reduce_sum, pool_gcn_feature
 from .base import ModelSpec, TeacherStudentBase, build_model_cfg
 from .teacher_cache import TeacherCache
 
@@ -18,11 +19,6 @@ __all__ = ['PartKDDistiller', 'paired_mask']
 def _pooled_at(part_block: Optional[int]) -> str:
     return 'the backbone output' if part_block is None else \
         f'block {part_block}'
-
-
-def _zero_from(module: nn.Module) -> torch.Tensor:
-    """A zero that depends on every parameter of ``module``."""
-    return sum(p.sum() * 0. for p in module.parameters())
 
 
 def paired_mask(sample_idx: torch.Tensor, paired_ratio: float,
@@ -220,17 +216,58 @@ class PartKDDistiller(TeacherStudentBase):
         return self.student_neck or self.student.neck
 
     def paired(self, data_samples: SampleList) -> torch.Tensor:
-        """``(N,)`` bool: samples whose high-quality twin the teacher sees."""
+        """``(N,)`` bool: samples whose high-quality twin the teacher sees.
+
+        With ``paired_ratio < 1`` the choice is a hash of each sample's
+        ``sample_idx`` (:func:`paired_mask`); a sample without it raises
+        (its position in the batch would pair a different, shuffled subset
+        in every epoch).
+        """
         has_hq = torch.tensor([
             self.teacher_cache is not None or 'hq_inputs' in ds
             for ds in data_samples
         ], dtype=torch.bool)
         if self.paired_ratio >= 1:
             return has_hq
+        missing = [i for i, ds in enumerate(data_samples)
+                   if 'sample_idx' not in ds.metainfo]
+        if missing:
+            raise KeyError(
+                f'paired_ratio={self.paired_ratio} pairs samples by their '
+                f'dataset index, but {len(missing)} data samples of the '
+                f'batch (e.g. position {missing[0]}) have no "sample_idx" '
+                "in their metainfo. mmengine's BaseDataset (every mmaction "
+                'dataset, PoseDataset included) sets it and '
+                'PackDistillInputs keeps it: keep "sample_idx" in the '
+                'meta_keys of the packing transform (and in any custom '
+                'dataset\'s data infos)')
         idx = torch.tensor(
-            [ds.metainfo.get('sample_idx', i)
-             for i, ds in enumerate(data_samples)])
+            [int(ds.metainfo['sample_idx']) for ds in data_samples],
+            dtype=torch.long)
         return has_hq & paired_mask(idx, self.paired_ratio, self.paired_seed)
+
+    def empty_teacher_outputs(self, device: torch.device,
+                              dtype: torch.dtype) -> Dict[str, torch.Tensor]:
+        """What :meth:`teacher_forward` returns for zero samples.
+
+        A batch without a paired sample still runs the teacher-side losses
+        on these: every rank then builds the same graph (the same
+        collectives in forward and backward, e.g. the gather of the teacher
+        part embeddings) and every trainable parameter gets a (zero)
+        gradient, as DDP without ``find_unused_parameters`` needs.
+        """
+        head = self.teacher.cls_head
+        out = dict(
+            logits=torch.zeros((0, head.num_classes), device=device,
+                               dtype=dtype),
+            feat=torch.zeros((0, head.in_channels), device=device,
+                             dtype=dtype))
+        if self.teacher_neck is not None:
+            out['parts'] = torch.zeros(
+                (0, self.teacher_neck.num_parts,
+                 self._part_channels('teacher')),
+                device=device, dtype=dtype)
+        return out
 
     @torch.no_grad()
     def teacher_forward(self, hq_inputs: torch.Tensor,
@@ -266,44 +303,51 @@ class PartKDDistiller(TeacherStudentBase):
         labels = torch.stack([ds.gt_label for ds in data_samples
                               ]).reshape(-1).to(inputs.device)
         paired_samples = [data_samples[i] for i in idx.tolist()]
-        if paired_samples and self.teacher_cache is not None:
+        if not paired_samples:
+            teacher = self.empty_teacher_outputs(inputs.device, inputs.dtype)
+        elif self.teacher_cache is not None:
             teacher = self.teacher_cache.lookup(paired_samples, inputs.device)
-        elif paired_samples:
+        else:
             hq = torch.stack([ds.hq_inputs for ds in paired_samples
                               ]).to(inputs.device, inputs.dtype)
             teacher = self.teacher_forward(hq, paired_samples)
-        else:
-            teacher = None
 
         if self.part_head is not None:
             s_parts = self.student_part_neck(
                 self.part_features(feats, 'student'))
-            if teacher is not None:
-                t_parts = self.teacher_neck.embed(teacher['parts'].to(
-                    s_parts.dtype))
-            else:
-                t_parts = s_parts.new_zeros((0, ) + s_parts.shape[1:])
+            t_parts = self.teacher_neck.embed(teacher['parts'].to(
+                s_parts.dtype))
             twin_index = torch.full_like(labels, -1)
             twin_index[idx] = torch.arange(len(idx), device=labels.device)
             losses.update(
                 self.part_head.loss(s_parts, labels, t_parts, labels[idx],
                                     twin_index))
-            if teacher is None:  # keep the teacher projection in the graph:
-                # DDP expects a gradient for every parameter on every rank
-                losses['loss_part_contrast'] = losses[
-                    'loss_part_contrast'] + _zero_from(self.teacher_neck)
         if self.loss_kd is not None:
-            losses['loss_kd'] = self.loss_kd(
-                logits[idx], teacher['logits'].to(logits.dtype)) \
-                if teacher is not None else logits.sum() * 0.
+            losses['loss_kd'] = self.paired_share(paired) * self.loss_kd(
+                logits[idx], teacher['logits'].to(logits.dtype))
         if self.loss_feat is not None:
-            if teacher is not None:
-                feat_s = self.feat_proj(pool_gcn_feature(feats)[idx])
-                losses['loss_feat'] = self.loss_feat(
-                    feat_s, teacher['feat'].to(feat_s.dtype))
-            else:
-                losses['loss_feat'] = _zero_from(self.feat_proj)
+            feat_s = self.feat_proj(pool_gcn_feature(feats)[idx])
+            losses['loss_feat'] = self.paired_share(paired) * \
+                self.loss_feat(feat_s, teacher['feat'].to(feat_s.dtype))
         return losses
+
+    @staticmethod
+    def paired_share(paired: torch.Tensor) -> torch.Tensor:
+        """This rank's paired samples over the mean count per rank (1
+        without ``torch.distributed``).
+
+        The instance KD losses average over this rank's paired samples, and
+        ranks hold different numbers of them; scaled by this share, the
+        gradient DDP averages over ranks is the gradient of the mean over
+        the global batch's paired samples, as in one process. One
+        ``all_reduce`` on every rank.
+        """
+        count = paired.sum().float()
+        world = get_world_size()
+        if world == 1:
+            return torch.ones((), device=paired.device)
+        mean = all_reduce_sum(count) / world
+        return count / mean.clamp(min=1e-12)
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: SampleList) -> SampleList:

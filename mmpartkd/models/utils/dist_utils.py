@@ -4,7 +4,8 @@ One implementation, two front ends: :func:`gather_variable` (the gathered
 rows keep their gradient, for losses over the global batch) and
 :func:`concat_all_gather` (no gradient, for memory queues). Both call the
 same collectives in the same order on every rank: one ``all_gather`` of the
-lengths, then one ``all_gather`` per tensor.
+lengths, then one ``all_gather`` per tensor, and in backward one
+``all_reduce`` on every rank or on none (the ranks agree on it in forward).
 """
 from typing import List, Tuple
 
@@ -63,11 +64,18 @@ def gather_variable(x: torch.Tensor, *others: torch.Tensor
                     ) -> Tuple[List[torch.Tensor], int]:
     """Concatenate ``x`` (and same-length companions) of every rank.
 
-    Ranks may hold different lengths (first dim). ``x`` keeps its gradient:
-    gradients of the gathered result flow back to each rank's ``x``;
-    companions (labels, masks) are gathered without gradients. Without an
-    initialised process group (or with one rank) the inputs come back as
-    they are.
+    Ranks may hold different lengths (first dim), zero included. ``x``
+    keeps its gradient: gradients of the gathered result flow back to each
+    rank's ``x``; companions (labels, masks) are gathered without
+    gradients. Without an initialised process group (or with one rank) the
+    inputs come back as they are.
+
+    The backward is a collective too (an ``all_reduce``), so every rank must
+    record it or none: the ranks agree on it in the same ``all_gather`` as
+    the lengths, and when ``x`` needs a gradient on any rank (grad mode on),
+    the gathered result needs one on every rank, e.g. on a rank whose ``x``
+    is an empty tensor made without gradient. Each rank must then
+    backpropagate through the result (use it in its loss).
 
     Returns:
         tuple: ``([x_all, *others_all], offset)`` where ``offset`` is where
@@ -76,16 +84,26 @@ def gather_variable(x: torch.Tensor, *others: torch.Tensor
     if not is_distributed() or get_world_size() == 1:
         return [x, *others], 0
     rank, world_size = get_dist_info()
-    length = torch.tensor([x.shape[0]], device=x.device)
-    lengths = [torch.zeros_like(length) for _ in range(world_size)]
-    dist.all_gather(lengths, length)
-    lengths = [int(n) for n in lengths]
+    with_grad = torch.is_grad_enabled() and x.requires_grad
+    # one collective for the lengths and whether any rank needs a gradient
+    info = torch.tensor([x.shape[0], int(with_grad)], device=x.device)
+    infos = [torch.zeros_like(info) for _ in range(world_size)]
+    dist.all_gather(infos, info)
+    lengths = [int(i[0]) for i in infos]
+    any_grad = torch.is_grad_enabled() and any(int(i[1]) for i in infos)
+    if any_grad and not x.requires_grad:
+        # a leaf of this rank alone: its (unused) gradient only makes
+        # autograd run the backward all_reduce here as on the other ranks
+        x = x.detach().requires_grad_()
     max_len = max(lengths)
     keep = torch.cat([
         torch.arange(n, device=x.device) + r * max_len
         for r, n in enumerate(lengths)
     ])
-    gathered = [_GatherWithGrad.apply(_pad_rows(x, max_len))[keep]]
+    if any_grad:
+        gathered = [_GatherWithGrad.apply(_pad_rows(x, max_len))[keep]]
+    else:
+        gathered = [_gather_padded(x, max_len)[keep]]
     gathered += [_gather_padded(t, max_len)[keep] for t in others]
     return gathered, sum(lengths[:rank])
 
