@@ -12,6 +12,12 @@ in the README ("Compatibility layer"):
    numpy objects), so ``tools/test.py`` after ``tools/train.py``,
    ``--resume``, ``load_from`` and teacher loading all fail. mmengine's
    local-file loader is replaced by :func:`load_local_checkpoint`.
+3. Mixed precision (``tools/train.py --amp``) on a machine without an
+   accelerator: mmengine's ``AmpOptimWrapper`` refuses to be built there
+   although its ``autocast`` runs on CPU (in bfloat16), and mmaction2's
+   ``BaseHead.loss_by_feat`` converts the class scores to numpy for the
+   top-k accuracy, which has no bfloat16. See :func:`_allow_amp_on_cpu` and
+   :func:`_float_scores_for_accuracy`.
 
 Checkpoint policy (every local checkpoint mmengine loads in the process:
 ``load_from``, ``--resume``, ``tools/test.py``, the distillers' teachers):
@@ -286,6 +292,69 @@ def _silence_unactionable_warnings() -> None:
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 
+def _allow_amp_on_cpu() -> None:
+    """Build ``AmpOptimWrapper`` without an accelerator (fix 3).
+
+    Without CUDA (or NPU, MLU, MUSA) it autocasts to bfloat16, mmengine's
+    CPU autocast dtype (any other ``dtype`` raises), with loss scaling off:
+    bfloat16 has float32's exponent range, so gradients do not underflow
+    (the reason to scale float16 losses). With an accelerator mmengine's
+    own ``__init__`` runs unchanged.
+    """
+    import functools
+
+    import torch
+    from mmengine.device import (is_cuda_available, is_mlu_available,
+                                 is_musa_available, is_npu_available)
+    from mmengine.optim import AmpOptimWrapper, OptimWrapper
+    original = AmpOptimWrapper.__init__
+    if getattr(original, '_mmpartkd_cpu_amp', False):
+        return
+
+    @functools.wraps(original)
+    def __init__(self, loss_scale='dynamic', dtype=None, use_fsdp=False,
+                 **kwargs):
+        if (is_cuda_available() or is_npu_available() or is_mlu_available()
+                or is_musa_available()):
+            return original(self, loss_scale, dtype, use_fsdp, **kwargs)
+        if isinstance(dtype, str):
+            dtype = getattr(torch, dtype, dtype)
+        if dtype not in (None, torch.bfloat16):
+            raise ValueError(
+                f'AmpOptimWrapper without a GPU autocasts to bfloat16 (CPU '
+                f'autocast), got dtype={dtype}')
+        OptimWrapper.__init__(self, **kwargs)
+        self._scale_update_param = None
+        self.loss_scaler = torch.amp.GradScaler('cpu', enabled=False)
+        self.cast_dtype = torch.bfloat16
+
+    __init__._mmpartkd_cpu_amp = True
+    AmpOptimWrapper.__init__ = __init__
+
+
+def _float_scores_for_accuracy() -> None:
+    """``BaseHead.loss_by_feat`` on bfloat16 class scores (fix 3): they are
+    cast to float32 first, as numpy (the top-k accuracy) has no bfloat16.
+    The classification loss is the same: autocast computes cross-entropy
+    in float32 anyway."""
+    import functools
+
+    import torch
+    from mmaction.models.heads.base import BaseHead
+    original = BaseHead.loss_by_feat
+    if getattr(original, '_mmpartkd_float_scores', False):
+        return
+
+    @functools.wraps(original)
+    def loss_by_feat(self, cls_scores, data_samples):
+        if cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return original(self, cls_scores, data_samples)
+
+    loss_by_feat._mmpartkd_float_scores = True
+    BaseHead.loss_by_feat = loss_by_feat
+
+
 def apply_compat() -> None:
     """Apply every fix once (idempotent)."""
     global _APPLIED
@@ -309,6 +378,8 @@ def apply_compat() -> None:
         import mmaction.evaluation  # noqa: F401
         import mmaction.engine  # noqa: F401
         _register_checkpoint_loader()
+        _allow_amp_on_cpu()
+        _float_scores_for_accuracy()
     _APPLIED = True
 
 

@@ -157,3 +157,42 @@ def test_allowlist_names_what_mmengine_checkpoints_pickle(tmp_path):
 
 def test_version():
     assert mmpartkd.__version__.count('.') == 2
+
+
+def test_bfloat16_class_scores_reach_the_accuracy():
+    """mmaction2's BaseHead.loss_by_feat converts the scores to numpy for
+    the top-k accuracy; bfloat16 (CPU autocast) has no numpy dtype."""
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    head = MODELS.build(dict(type='GCNHead', num_classes=4, in_channels=8))
+    scores = torch.randn(6, 4)
+    samples = [ActionDataSample().set_gt_label(i % 4) for i in range(6)]
+    ref = head.loss_by_feat(scores, samples)
+    got = head.loss_by_feat(scores.bfloat16().requires_grad_(), samples)
+    assert got['loss_cls'].dtype == torch.float32
+    assert float(got['top1_acc']) == float(ref['top1_acc'])
+    torch.testing.assert_close(got['loss_cls'], ref['loss_cls'], rtol=2e-2,
+                               atol=1e-2)
+    got['loss_cls'].backward()
+
+
+def test_amp_optim_wrapper_on_cpu():
+    """tools/train.py --amp without a GPU: bfloat16 autocast, no loss
+    scaling, a state dict that round-trips (resume)."""
+    if torch.cuda.is_available():
+        pytest.skip('the CPU path')
+    from mmengine.optim import build_optim_wrapper
+    model = torch.nn.Linear(3, 2)
+    cfg = dict(type='AmpOptimWrapper', loss_scale='dynamic',
+               optimizer=dict(type='SGD', lr=0.1))
+    wrapper = build_optim_wrapper(model, cfg)
+    assert wrapper.cast_dtype == torch.bfloat16
+    with wrapper.optim_context(model):
+        out = model(torch.randn(4, 3))
+        assert out.dtype == torch.bfloat16
+    before = model.weight.detach().clone()
+    wrapper.update_params(out.float().square().mean())
+    assert not torch.equal(model.weight, before)
+    build_optim_wrapper(model, cfg).load_state_dict(wrapper.state_dict())
+    with pytest.raises(ValueError, match='bfloat16'):
+        build_optim_wrapper(model, dict(cfg, dtype='float16'))
