@@ -8,7 +8,10 @@ from typing import List, Tuple
 import torch
 from mmaction.structures import ActionDataSample
 
-__all__ = ['tiny_gcn_cfg', 'make_distill_batch', 'run_tool']
+__all__ = [
+    'tiny_gcn_cfg', 'make_distill_batch', 'run_tool', 'calibrate_bn',
+    'save_teacher_ckpt'
+]
 
 
 def tiny_gcn_cfg(layout: str = 'nturgb+d', num_classes: int = 4,
@@ -53,6 +56,47 @@ def make_distill_batch(labels: List[int], num_joints: int = 25,
                             generator=g), 'hq_inputs')
         samples.append(ds)
     return inputs, samples
+
+
+@torch.no_grad()
+def calibrate_bn(model: torch.nn.Module, inputs: torch.Tensor,
+                 batch_size: int = 16) -> torch.nn.Module:
+    """Set the BN running statistics of a recognizer to those of
+    ``inputs`` ``(N, num_clips, M, T, V, C)`` (cumulative averages over
+    batches of its backbone), as a trained model's are.
+
+    An untrained model in ``eval()`` mode normalises with mean 0 / variance
+    1, so its features hardly vary between samples; a part projection's
+    batch normalisation then divides by a tiny spread and amplifies any
+    rounding (e.g. float16 / bfloat16) by orders of magnitude. A calibrated
+    teacher makes precision checks measure the precision, not that.
+    """
+    norms = [m for m in model.modules()
+             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    was_training = model.training
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average
+    model.train()
+    for start in range(0, inputs.shape[0], batch_size):
+        model.extract_feat(inputs[start:start + batch_size])
+    for m in norms:
+        m.momentum = 0.1
+    return model.train(was_training)
+
+
+def save_teacher_ckpt(path: str, cfg: dict = None, seed: int = 0,
+                 calibrate_on: torch.Tensor = None) -> torch.nn.Module:
+    """Build a recognizer (``cfg``, default :func:`tiny_gcn_cfg`) with
+    ``seed``, optionally :func:`calibrate_bn` it on ``calibrate_on``, and
+    save it as an mmengine-style checkpoint ``{'state_dict': ...}``."""
+    from mmaction.registry import MODELS
+    torch.manual_seed(seed)
+    model = MODELS.build(cfg or tiny_gcn_cfg())
+    if calibrate_on is not None:
+        calibrate_bn(model, calibrate_on)
+    torch.save(dict(state_dict=model.state_dict()), path)
+    return model
 
 
 def run_tool(repo_root: str, *args: str, env: dict = None,

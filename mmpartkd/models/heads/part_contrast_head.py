@@ -201,7 +201,10 @@ class PartContrastHead(BaseModule):
         cand_valid = torch.ones_like(cand_labels, dtype=torch.bool)
         if self.bank_size:
             bank, bank_labels, bank_valid = self.bank_candidates()
-            candidates = torch.cat([candidates, bank.to(candidates.dtype)])
+            # the float32 bank is not rounded to float16 / bfloat16 batch
+            # embeddings (autocast); the loss computes in float32 anyway
+            dtype = torch.promote_types(candidates.dtype, bank.dtype)
+            candidates = torch.cat([candidates.to(dtype), bank.to(dtype)])
             cand_labels = torch.cat([cand_labels, bank_labels])
             cand_valid = torch.cat([cand_valid, bank_valid])
         # Normalise by the anchors with a positive on *all* ranks, scaled by

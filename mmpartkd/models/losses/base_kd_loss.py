@@ -11,8 +11,11 @@ class BaseKDLoss(nn.Module):
     of one shape.
 
     ``forward`` validates the pair (equal shapes), returns a zero that keeps
-    the student in the graph for an empty batch, and detaches the teacher;
-    a subclass implements :meth:`distance` for a non-empty batch.
+    the student in the graph for an empty batch, detaches the teacher and
+    calls :meth:`distance` in float32 at least, outside autocast: a
+    float16 / bfloat16 KL divergence or distance of two close inputs loses
+    most of its digits (the inputs themselves keep their dtype's rounding).
+    A subclass implements :meth:`distance` for a non-empty batch.
 
     Args:
         loss_weight (float): Weight of the loss. Defaults to 1.0.
@@ -39,4 +42,7 @@ class BaseKDLoss(nn.Module):
                 f'teacher {self.input_name} {tuple(preds_T.shape)} differ')
         if preds_S.shape[0] == 0:
             return preds_S.sum() * 0.
-        return self.loss_weight * self.distance(preds_S, preds_T.detach())
+        dtype = torch.promote_types(preds_S.dtype, torch.float32)
+        with torch.autocast(preds_S.device.type, enabled=False):
+            return self.loss_weight * self.distance(
+                preds_S.to(dtype), preds_T.detach().to(dtype))

@@ -96,7 +96,8 @@ class MultiSamplePartContrastLoss(nn.Module):
                 losses; defaults to the number of anchors with a positive.
 
         Returns:
-            torch.Tensor: Scalar loss.
+            torch.Tensor: Scalar loss, float32 (float64 for float64
+            inputs) also for float16 / bfloat16 inputs or under autocast.
         """
         N, P, _ = student_embeds.shape
         if teacher_embeds.shape[1:] != student_embeds.shape[1:]:
@@ -104,14 +105,22 @@ class MultiSamplePartContrastLoss(nn.Module):
                 f'student part embeddings {tuple(student_embeds.shape)} and '
                 f'teacher part embeddings {tuple(teacher_embeds.shape)} '
                 'differ in parts or channels')
+        # Everything in float32 at least, whatever the input dtype or
+        # autocast: a float16 / bfloat16 log-sum-exp over thousands of
+        # candidates loses the loss's precision, and float16 cannot hold
+        # the mask value (its largest value is 65504).
+        dtype = torch.promote_types(student_embeds.dtype, torch.float32)
         if part_weights is None:
-            part_weights = student_embeds.new_full((N, P), 1. / P)
+            part_weights = student_embeds.new_full((N, P), 1. / P,
+                                                   dtype=dtype)
         pos = self.positive_mask(labels, teacher_labels, teacher_valid,
                                  twin_index)
         valid_anchor = pos.any(dim=1)
-        # (N, P, Nc) similarities.
-        logits = torch.einsum('npd,cpd->npc', student_embeds,
-                              teacher_embeds) / self.temperature
+        # (N, P, Nc) similarities
+        with torch.autocast(student_embeds.device.type, enabled=False):
+            logits = torch.einsum('npd,cpd->npc', student_embeds.to(dtype),
+                                  teacher_embeds.to(dtype)) / self.temperature
+        part_weights = part_weights.to(dtype)
         neg_inf = -1e9  # exp() is 0, and sums of it cannot overflow
         if teacher_valid is not None:
             logits = logits.masked_fill(~teacher_valid[None, None], neg_inf)

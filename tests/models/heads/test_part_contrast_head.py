@@ -139,3 +139,30 @@ def test_bad_configs_and_labels(tmp_path):
     with pytest.raises(ValueError, match='class count'):
         h.loss(s, torch.tensor([3]), s, torch.tensor([3]),
                torch.tensor([0]))
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize('amp', [False, True])
+def test_half_precision_embeddings_and_autocast(dtype, amp):
+    """float16 / bfloat16 embeddings (e.g. from necks under autocast), with
+    or without autocast around the head: the bank stays float32 (not
+    rounded to the batch's dtype), the loss is computed in float32 and
+    equals the float32 head on the same rounded embeddings, over steps that
+    fill and read the bank."""
+    ref_head, half_head = head(bank_size=2), head(bank_size=2)
+    y = torch.tensor([0, 1, 2, 0])
+    for step in range(3):
+        s = unit(4, 2, 4, seed=10 + step).to(dtype)
+        t = unit(2, 2, 4, seed=20 + step).to(dtype)
+        twin = torch.tensor([0, 1, -1, -1])
+        ref = ref_head.loss(s.float(), y, t.float(), y[:2], twin)
+        with torch.autocast('cpu', dtype=dtype, enabled=amp):
+            got = half_head.loss(s.requires_grad_(), y, t, y[:2], twin)
+        assert got['loss_part_contrast'].dtype == torch.float32
+        torch.testing.assert_close(got['loss_part_contrast'],
+                                   ref['loss_part_contrast'])
+        got['loss_part_contrast'].backward()
+        assert torch.isfinite(s.grad).all()
+    assert half_head.bank.dtype == torch.float32
+    assert torch.equal(half_head.bank, ref_head.bank)
+    assert int(half_head.bank_count.sum()) == 4

@@ -34,3 +34,24 @@ def test_feature_kd():
         ((2 * x - x)**2).mean().item(), rel=1e-5)  # scale-free structure
     with pytest.raises(ValueError, match='differ'):
         FeatureKDLoss()(x, x[:, :4])
+
+
+@pytest.mark.parametrize('loss', [LogitKDLoss(), FeatureKDLoss()])
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_kd_losses_in_float32_under_half_precision(loss, dtype):
+    """A KL divergence (or distance) of two close inputs computed in
+    float16 / bfloat16 loses most of its digits (bfloat16 log-softmax made
+    a logit KD loss of two similar models 60 % off): the losses compute in
+    float32 from the rounded inputs, and under autocast exactly as in
+    float32."""
+    g = torch.Generator().manual_seed(0)
+    s = torch.randn(8, 10, generator=g)
+    t = s + 0.1 * torch.randn(8, 10, generator=g)
+    ref = loss(s, t)
+    got = loss(s.to(dtype), t.to(dtype))
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(
+        got, loss(s.to(dtype).float(), t.to(dtype).float()))
+    with torch.autocast('cpu', dtype=dtype):
+        amp = loss(s, t)
+    torch.testing.assert_close(amp, ref)

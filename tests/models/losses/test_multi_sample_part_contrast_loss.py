@@ -98,3 +98,47 @@ def test_bad_arguments():
         MultiSamplePartContrastLoss()(s, t[:, :, :1], y, yt)
     with pytest.raises(ValueError, match='twin_index'):
         MultiSamplePartContrastLoss(mode='paired')(s, t, y, yt)
+
+
+def half_example(seed=0):
+    """Anchors, candidates (the last 10 empty bank slots), labels, twins."""
+    g = torch.Generator().manual_seed(seed)
+    s = torch.nn.functional.normalize(torch.randn(12, 6, 16, generator=g),
+                                      dim=-1)
+    t = torch.nn.functional.normalize(torch.randn(40, 6, 16, generator=g),
+                                      dim=-1)
+    y, yt = torch.arange(12) % 5, torch.arange(40) % 5
+    valid = torch.arange(40) < 30
+    twin = torch.where(torch.arange(12) % 3 > 0, torch.arange(12), -1)
+    return s, t, y, yt, valid, twin
+
+
+@pytest.mark.parametrize('mode', MultiSamplePartContrastLoss.MODES)
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_half_precision_inputs_and_autocast(mode, dtype):
+    """float16 / bfloat16 inputs and autocast: the similarities, the masking
+    of empty slots (-1e9 does not fit float16) and the log-sum-exps run in
+    float32, so the loss equals the float32 loss of the same (rounded)
+    inputs up to float32 rounding; under autocast with float32 inputs
+    nothing is rounded at all."""
+    loss = MultiSamplePartContrastLoss(temperature=0.1, mode=mode)
+    s, t, y, yt, valid, twin = half_example()
+
+    def run(s, t):
+        return loss(s, t, y, yt, twin_index=twin, teacher_valid=valid)
+
+    ref = run(s, t)
+    s_half = s.to(dtype).requires_grad_()
+    got = run(s_half, t.to(dtype))
+    assert got.dtype == torch.float32
+    rounded = run(s.to(dtype).float(), t.to(dtype).float())
+    torch.testing.assert_close(got, rounded, rtol=1e-6, atol=1e-6)
+    # the rounding of the embeddings alone (bfloat16: 8 significant bits,
+    # relative 2^-9 per element; similarities / tau = 10 amplify it)
+    torch.testing.assert_close(got, ref, rtol=2e-2, atol=0)
+    got.backward()
+    assert s_half.grad.dtype == dtype and torch.isfinite(s_half.grad).all()
+    with torch.autocast('cpu', dtype=dtype):
+        amp = run(s, t)
+    assert amp.dtype == torch.float32
+    torch.testing.assert_close(amp, ref, rtol=1e-6, atol=1e-6)
