@@ -12,11 +12,13 @@ facing direction, camera tilt, sensor noise).
 Coordinates are metres, ``y`` up, body facing ``+z`` before the camera
 rotation. The output is an mmaction2 ``PoseDataset`` annotation dict.
 """
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ['SYNTHETIC_CLASSES', 'generate_synthetic_dataset']
+__all__ = [
+    'SYNTHETIC_CLASSES', 'SYNTHETIC_CLASS_PARTS', 'generate_synthetic_dataset'
+]
 
 #: Class names, in label order.
 SYNTHETIC_CLASSES: Tuple[str, ...] = (
@@ -167,16 +169,27 @@ _CLASS_MOTIONS: Dict[str, Callable] = {
     'punch_left': lambda m, p, a: _punch(m, p, a, 'l'),
     'punch_right': lambda m, p, a: _punch(m, p, a, 'r'),
 }
-# Parts each class moves on purpose; distractors are drawn from the others.
-_CLASS_PARTS = {
-    'wave_left_hand': {'l_arm'}, 'wave_right_hand': {'r_arm'},
-    'clap': {'l_arm', 'r_arm'}, 'kick_left_leg': {'l_leg'},
-    'kick_right_leg': {'r_leg'},
-    'squat': {'l_leg', 'r_leg', 'l_arm', 'r_arm', 'torso'},
-    'jump': {'l_leg', 'r_leg', 'l_arm', 'r_arm'},
-    'bow': {'torso', 'l_arm', 'r_arm'}, 'punch_left': {'l_arm'},
-    'punch_right': {'r_arm'}
+#: Body parts (``structures.PART_NAMES``) each class moves: the ground
+#: truth a part matrix is scored against (docs/method.md#part-matrix). The
+#: limbs listed are the ones the class's motion drives on purpose; the
+#: distractor movement of every sample is drawn from the other limbs. The
+#: whole-body classes (squat, jump, bow) also list the head and the torso,
+#: which move with the body.
+SYNTHETIC_CLASS_PARTS: Dict[str, FrozenSet[str]] = {
+    'wave_left_hand': frozenset({'left_arm'}),
+    'wave_right_hand': frozenset({'right_arm'}),
+    'clap': frozenset({'left_arm', 'right_arm'}),
+    'kick_left_leg': frozenset({'left_leg'}),
+    'kick_right_leg': frozenset({'right_leg'}),
+    'squat': frozenset({'head', 'torso', 'left_arm', 'right_arm', 'left_leg',
+                        'right_leg'}),
+    'jump': frozenset({'head', 'torso', 'left_arm', 'right_arm', 'left_leg',
+                       'right_leg'}),
+    'bow': frozenset({'head', 'torso', 'left_arm', 'right_arm'}),
+    'punch_left': frozenset({'left_arm'}),
+    'punch_right': frozenset({'right_arm'}),
 }
+_LIMBS = ('left_arm', 'left_leg', 'right_arm', 'right_leg')
 
 
 def _add_idle_and_distractor(m: _Motion, rng: np.random.Generator, t01,
@@ -195,15 +208,15 @@ def _add_idle_and_distractor(m: _Motion, rng: np.random.Generator, t01,
     m.r_elbow = m.r_elbow + np.abs(wobble(8)) + np.deg2rad(10)
     m.spine = m.spine + wobble(3)
     m.twist = m.twist + wobble(5)
-    free = sorted({'l_arm', 'r_arm', 'l_leg', 'r_leg'} - _CLASS_PARTS[label])
+    free = sorted(set(_LIMBS) - SYNTHETIC_CLASS_PARTS[label])
     if free and rng.random() < 0.8:
         part = free[rng.integers(len(free))]
         swing = np.abs(wobble(25)) if part.endswith('leg') else wobble(30)
-        if part == 'l_arm':
+        if part == 'left_arm':
             m.l_flex = m.l_flex + swing
-        elif part == 'r_arm':
+        elif part == 'right_arm':
             m.r_flex = m.r_flex + swing
-        elif part == 'l_leg':
+        elif part == 'left_leg':
             m.lh_flex = m.lh_flex + 0.5 * swing
             m.l_knee = m.l_knee + swing
         else:

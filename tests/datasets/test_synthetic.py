@@ -1,7 +1,9 @@
 import numpy as np
 
-from mmpartkd.datasets.synthetic import (SYNTHETIC_CLASSES,
+from mmpartkd.datasets.synthetic import (SYNTHETIC_CLASS_PARTS,
+                                         SYNTHETIC_CLASSES,
                                          generate_synthetic_dataset)
+from mmpartkd.structures import PART_NAMES
 
 
 def test_deterministic_and_well_formed():
@@ -59,3 +61,13 @@ def test_classes_move_their_parts():
     feet_y = lambda a: a['keypoint'][0][:, [15, 19], 1].min(1)  # noqa: E731
     assert np.mean([np.ptp(feet_y(a)) for a in by['jump']]) > \
         2 * np.mean([np.ptp(feet_y(a)) for a in by['squat']])
+
+
+def test_class_parts_are_the_exported_ground_truth():
+    assert tuple(SYNTHETIC_CLASS_PARTS) == SYNTHETIC_CLASSES
+    for name, parts in SYNTHETIC_CLASS_PARTS.items():
+        assert parts and parts <= set(PART_NAMES), name
+    # whole-body classes move the head and torso with the body
+    for name in ('squat', 'jump', 'bow'):
+        assert {'head', 'torso'} <= SYNTHETIC_CLASS_PARTS[name]
+    assert SYNTHETIC_CLASS_PARTS['kick_left_leg'] == {'left_leg'}
