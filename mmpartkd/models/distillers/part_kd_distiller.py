@@ -68,12 +68,16 @@ class PartKDDistiller(TeacherStudentBase):
             (a :class:`PartRecognizerGCN` with a neck).
         teacher_neck (dict, optional): :class:`PartPoolNeck` on the
             teacher's layout; needed with ``part_head``.
-        part_head (dict, optional): :class:`PartContrastHead` config.
+        part_head (dict, optional): :class:`PartContrastHead` config. Its
+            ``part_names`` are set to the necks' part names, against which
+            the head checks a part matrix file.
         loss_kd (dict, optional): Logit KD loss (:class:`LogitKDLoss`).
         loss_feat (dict, optional): Feature KD loss (:class:`FeatureKDLoss`).
         paired_ratio (float): Fraction of training samples that keep their
             high-quality twin (see :func:`paired_mask`); the others are
             trained through the memory bank's positives and ``loss_cls``.
+            Below 1 every data sample needs ``sample_idx`` in its metainfo
+            (mmengine datasets set it, ``PackDistillInputs`` keeps it).
         paired_seed (int): Seed of the paired/unpaired assignment.
         part_block (int, optional): Pool the parts from the output of this
             backbone block (``backbone.gcn[part_block]``, negative counts
@@ -144,8 +148,10 @@ class PartKDDistiller(TeacherStudentBase):
             else None
         self.teacher_neck = MODELS.build(teacher_neck) if teacher_neck \
             else None
-        self.part_head = MODELS.build(part_head) if part_head else None
-        if self.part_head is not None:
+        self.part_head = None
+        if part_head:
+            self._check_part_necks()
+            self.part_head = MODELS.build(self._head_cfg(part_head))
             self._check_part_modules(num_classes)
         self.loss_kd = MODELS.build(loss_kd) if loss_kd else None
         self.loss_feat = MODELS.build(loss_feat) if loss_feat else None
@@ -178,7 +184,7 @@ class PartKDDistiller(TeacherStudentBase):
                              'classes')
         return k_s
 
-    def _check_part_modules(self, num_classes: int) -> None:
+    def _check_part_necks(self) -> None:
         s_neck = self.student_neck or getattr(self.student, 'neck', None)
         if s_neck is None or self.teacher_neck is None:
             raise ValueError('part_head needs teacher_neck and a student '
@@ -189,6 +195,19 @@ class PartKDDistiller(TeacherStudentBase):
                 f'student parts {s_neck.part_names} and teacher parts '
                 f'{self.teacher_neck.part_names} differ: parts are what '
                 'matches a student to a teacher on another layout')
+
+    def _head_cfg(self, part_head: dict) -> dict:
+        """``part_head`` with the necks' part names, which the head checks
+        a saved part matrix against."""
+        names = list(self.teacher_neck.part_names)
+        given = part_head.get('part_names')
+        if given is not None and list(given) != names:
+            raise ValueError(f'part_head.part_names={list(given)} but the '
+                             f'necks pool the parts {names}')
+        return dict(part_head, part_names=names)
+
+    def _check_part_modules(self, num_classes: int) -> None:
+        s_neck = self.student_part_neck
         for neck, who in ((s_neck, 'student'), (self.teacher_neck,
                                                 'teacher')):
             c = self._part_channels(who)

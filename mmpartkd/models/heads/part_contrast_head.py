@@ -1,6 +1,8 @@
 """Action-specific part matrix, teacher memory bank and the part-level
 multi-sample contrastive loss (docs/method.md#part-matrix,
 #multi-sample-contrastive-loss)."""
+import json
+import logging
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
 
@@ -8,19 +10,75 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import BaseModule
 
 from mmaction.registry import MODELS
 from mmpartkd.models.utils import all_reduce_sum, gather_variable
 
-__all__ = ['PartContrastHead', 'load_part_matrix']
+__all__ = ['PartContrastHead', 'load_part_matrix', 'part_matrix_sidecar']
 
 PartMatrixSpec = Union[str, Sequence[Sequence[float]], np.ndarray]
 
 
-def load_part_matrix(spec: PartMatrixSpec, num_classes: int,
-                     num_parts: int) -> np.ndarray:
+def part_matrix_sidecar(path: str) -> str:
+    """The JSON written beside a part matrix ``.npy`` by
+    ``apis.part_matrix.save_part_matrix`` (classes, parts, accuracies)."""
+    return osp.splitext(path)[0] + '.json'
+
+
+def _check_part_names(path: str, num_parts: int,
+                      part_names: Optional[Sequence[str]]) -> None:
+    """Check the parts (names and order) a saved matrix was measured on
+    against the parts the necks pool."""
+    sidecar = part_matrix_sidecar(path)
+    if not osp.isfile(sidecar):
+        print_log(
+            f'part matrix "{path}" has no "{osp.basename(sidecar)}" beside '
+            'it (tools/compute_part_matrix.py writes one): the order of its '
+            f'{num_parts} columns cannot be checked against the parts',
+            logger='current', level=logging.WARNING)
+        return
+    try:
+        with open(sidecar) as f:
+            saved = json.load(f)['parts']
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            f'cannot read the part names of part matrix "{path}" from '
+            f'"{sidecar}" ({type(error).__name__}: {error}); rewrite both '
+            'with tools/compute_part_matrix.py') from error
+    if part_names is None:
+        raise ValueError(
+            f'part matrix "{path}" was measured on the parts {saved} (its '
+            f'"{osp.basename(sidecar)}"), but the head was built without '
+            'part_names to check them against: give PartContrastHead '
+            'part_names (PartKDDistiller passes its necks\' part names)')
+    if list(saved) != list(part_names):
+        raise ValueError(
+            f'part matrix "{path}" has columns for the parts {list(saved)} '
+            f'(its "{osp.basename(sidecar)}"), but the necks pool the parts '
+            f'{list(part_names)}: recompute it with the same parts in the '
+            'same order (tools/compute_part_matrix.py) or set the necks\' '
+            'part_names to its order')
+
+
+def load_part_matrix(spec: PartMatrixSpec, num_classes: int, num_parts: int,
+                     part_names: Optional[Sequence[str]] = None
+                     ) -> np.ndarray:
     """Read a part matrix (a ``.npy`` path or nested lists) and check it.
+
+    A ``.npy`` file written by ``tools/compute_part_matrix.py`` has a JSON
+    beside it (:func:`part_matrix_sidecar`) that lists the parts of its
+    columns: they must equal ``part_names`` (names and order), and with
+    such a JSON ``part_names`` is required. A ``.npy`` without the JSON is
+    only checked for its shape (with a warning); so are nested lists.
+
+    Args:
+        spec (str | array): ``.npy`` path or ``(K, P)`` values.
+        num_classes (int): K.
+        num_parts (int): P.
+        part_names (Sequence[str], optional): The parts the necks pool, in
+            order.
 
     Returns:
         np.ndarray: ``(K, P)`` float32 with non-negative rows summing to 1.
@@ -40,6 +98,11 @@ def load_part_matrix(spec: PartMatrixSpec, num_classes: int,
     if matrix.shape != (num_classes, num_parts):
         raise ValueError(f'{where} has shape {matrix.shape}, expected '
                          f'({num_classes}, {num_parts}) = (classes, parts)')
+    if part_names is not None and len(part_names) != num_parts:
+        raise ValueError(f'{len(part_names)} part_names {list(part_names)} '
+                         f'for num_parts={num_parts}')
+    if isinstance(spec, str):
+        _check_part_names(spec, num_parts, part_names)
     if not np.isfinite(matrix).all() or (matrix < 0).any():
         raise ValueError(f'{where} must be finite and non-negative')
     if (matrix.sum(1) <= 0).any():
@@ -68,13 +131,19 @@ class PartContrastHead(BaseModule):
             ``'learned'`` (a trainable matrix, rows ``softmax`` of logits,
             regularised towards uniform), or the matrix itself: a ``.npy``
             path (from ``tools/compute_part_matrix.py``) or nested lists
-            ``(K, P)``. Rows are normalised to sum to 1.
+            ``(K, P)``. Rows are normalised to sum to 1. A saved matrix's
+            parts are checked against ``part_names`` (see
+            :func:`load_part_matrix`).
         learned_reg (float): Weight of ``KL(A_k || uniform)`` for
             ``'learned'`` (the entropy regulariser that keeps the learned
             matrix from collapsing onto one part).
         bank_size (int): Teacher embeddings kept per class (0: no bank).
         gather (bool): Gather teacher embeddings from every rank under
             ``torch.distributed``. Defaults to True.
+        part_names (Sequence[str], optional): The ``num_parts`` parts the
+            embeddings stand for, in order. :class:`PartKDDistiller` sets
+            them to its necks' part names; a part matrix file measured on
+            other parts (or in another order) is refused.
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -87,6 +156,7 @@ class PartContrastHead(BaseModule):
                  learned_reg: float = 0.1,
                  bank_size: int = 32,
                  gather: bool = True,
+                 part_names: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_classes < 1 or num_parts < 1 or embed_channels < 1:
@@ -94,8 +164,13 @@ class PartContrastHead(BaseModule):
                              'be positive')
         if bank_size < 0:
             raise ValueError(f'bank_size={bank_size} must be >= 0')
+        if part_names is not None and len(part_names) != num_parts:
+            raise ValueError(f'{len(part_names)} part_names '
+                             f'{list(part_names)} for num_parts={num_parts}')
         self.num_classes = num_classes
         self.num_parts = num_parts
+        self.part_names = list(part_names) if part_names is not None \
+            else None
         self.embed_channels = embed_channels
         self.loss_part = MODELS.build(loss)
         self.gather = gather
@@ -109,7 +184,8 @@ class PartContrastHead(BaseModule):
         else:
             matrix = np.full((num_classes, num_parts), 1. / num_parts,
                              np.float32) if part_matrix == 'uniform' else \
-                load_part_matrix(part_matrix, num_classes, num_parts)
+                load_part_matrix(part_matrix, num_classes, num_parts,
+                                 part_names)
             self.register_buffer('fixed_part_matrix',
                                  torch.from_numpy(matrix))
         self.bank_size = bank_size

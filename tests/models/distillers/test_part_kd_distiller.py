@@ -264,3 +264,54 @@ def test_one_step_under_autocast(tmp_path, dtype):
     assert torch.isfinite(grads).all() and grads.shape == ref_grads.shape
     min_cosine = 0.99 if dtype == torch.float16 else 0.95
     assert F.cosine_similarity(grads, ref_grads, dim=0) > min_cosine
+
+
+def test_paired_ratio_needs_sample_idx(teacher_ckpt):
+    """Below paired_ratio 1 the pairing hashes sample_idx; a batch without
+    it raises (its position in a shuffled batch would pair another subset
+    in every epoch) instead of falling back to the position."""
+    model = MODELS.build(distiller_cfg(teacher_ckpt, paired_ratio=0.5))
+    model.train()
+    x, samples = make_distill_batch([0, 1, 2, 3])
+    del samples[2].sample_idx
+    assert 'sample_idx' not in samples[2].metainfo
+    with pytest.raises(KeyError) as error:
+        model(x, samples, mode='loss')
+    message = str(error.value)
+    assert 'sample_idx' in message and 'position 2' in message
+    assert 'PackDistillInputs' in message and 'meta_keys' in message
+    model.paired_ratio = 1.  # every sample with a twin: no index needed
+    model(x, samples, mode='loss')
+
+
+def test_part_matrix_file_checked_against_the_necks_parts(tmp_path,
+                                                          teacher_ckpt):
+    """The distiller gives the head its necks' part names; a matrix that
+    tools/compute_part_matrix.py measured on the layout's parts fits the
+    default necks and is refused for necks with another part order."""
+    import numpy as np
+
+    from mmpartkd.apis.part_matrix import save_part_matrix
+    from mmpartkd.structures import get_layout
+    parts = list(get_layout('nturgb+d').parts)
+    (tmp_path / 'pm').mkdir()
+    path = str(tmp_path / 'pm' / 'part_matrix.npy')
+    matrix = np.full((4, 6), 1 / 6, np.float32)
+    save_part_matrix(path, matrix, np.full((4, 6), 0.5), list('abcd'),
+                     parts, meta={})
+    cfg = distiller_cfg(teacher_ckpt)
+    cfg['part_head']['part_matrix'] = path
+    model = MODELS.build(cfg)
+    assert model.part_head.part_names == parts
+    reordered = distiller_cfg(teacher_ckpt)
+    reordered['part_head']['part_matrix'] = path
+    for neck in ('student_neck', 'teacher_neck'):
+        reordered[neck]['part_names'] = parts[::-1]
+    with pytest.raises(ValueError) as error:
+        MODELS.build(reordered)
+    assert str(parts) in str(error.value)
+    assert str(parts[::-1]) in str(error.value)
+    wrong = distiller_cfg(teacher_ckpt)
+    wrong['part_head']['part_names'] = parts[::-1]
+    with pytest.raises(ValueError, match='part_head.part_names'):
+        MODELS.build(wrong)

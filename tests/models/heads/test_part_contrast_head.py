@@ -166,3 +166,52 @@ def test_half_precision_embeddings_and_autocast(dtype, amp):
     assert half_head.bank.dtype == torch.float32
     assert torch.equal(half_head.bank, ref_head.bank)
     assert int(half_head.bank_count.sum()) == 4
+
+
+def save_matrix(tmp_path, parts, name='A', sidecar=True):
+    """A (3, 2) matrix and, as tools/compute_part_matrix.py writes it, the
+    JSON beside it listing the parts of its columns."""
+    import json
+    path = str(tmp_path / f'{name}.npy')
+    np.save(path, np.array([[3., 1.], [0., 2.], [1., 1.]]))
+    if sidecar:
+        (tmp_path / f'{name}.json').write_text(
+            json.dumps(dict(classes=['a', 'b', 'c'], parts=parts)))
+    return path
+
+
+def test_part_matrix_part_names_checked_against_the_sidecar(tmp_path):
+    path = save_matrix(tmp_path, ['head', 'torso'])
+    h = head(part_matrix=path, part_names=['head', 'torso'])
+    torch.testing.assert_close(h.part_matrix[0], torch.tensor([.75, .25]))
+    with pytest.raises(ValueError) as error:
+        head(part_matrix=path, part_names=['torso', 'head'])  # order
+    assert "['head', 'torso']" in str(error.value)
+    assert "['torso', 'head']" in str(error.value)
+    with pytest.raises(ValueError, match="parts \\['head', 'left_arm'\\]"):
+        head(part_matrix=path, part_names=['head', 'left_arm'])
+    # a sidecar but no names to check it against: refused, not skipped
+    with pytest.raises(ValueError, match='without part_names'):
+        head(part_matrix=path)
+    with pytest.raises(ValueError, match='3 part_names'):
+        head(part_names=['head', 'torso', 'arm'])
+    broken = save_matrix(tmp_path, None, name='B')
+    (tmp_path / 'B.json').write_text('{not json')
+    with pytest.raises(ValueError, match='cannot read the part names'):
+        head(part_matrix=broken, part_names=['head', 'torso'])
+
+
+def test_part_matrix_without_sidecar_warns(tmp_path, monkeypatch):
+    import mmpartkd.models.heads.part_contrast_head as module
+    logged = []
+    monkeypatch.setattr(module, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw)))
+    path = save_matrix(tmp_path, None, sidecar=False)
+    head(part_matrix=path, part_names=['head', 'torso'])
+    head(part_matrix=path)
+    assert len(logged) == 2
+    assert all('cannot be checked' in msg and kw['level'] == 30
+               for msg, kw in logged)
+    # nested lists have no file and no sidecar: the shape check only
+    head(part_matrix=[[1., 1.]] * 3, part_names=['head', 'torso'])
+    assert len(logged) == 2
