@@ -6,10 +6,12 @@ to 0 and, when the sample has ``keypoint_score`` (2D layouts), a score of 0.
 3D layouts without scores mark missing joints by all-zero coordinates only
 (the convention of NTU RGB+D and SKD; docs/method.md#low-quality-protocols).
 """
+import hashlib
 import zlib
-from typing import Dict, Optional, Union
+from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 from mmpartkd.structures import check_keypoint_array
 
@@ -20,8 +22,30 @@ def _crc(value) -> int:
     return zlib.crc32(str(value).encode())
 
 
-def sample_rng(results: Dict, seed: int, salt: str,
-               test_mode: bool) -> np.random.Generator:
+class _HashedEntropy(ISeedSequence):
+    """Seed material for a bit generator: SHAKE-256 of the entropy words.
+
+    A stand-in for numpy's ``SeedSequence`` through the ``ISeedSequence``
+    interface that bit generators accept: a generator is built from it 5x
+    faster (2 vs 11 us), which matters to transforms that build one per
+    sample.
+    """
+
+    def __init__(self, entropy: Sequence[int]) -> None:
+        self.entropy = tuple(int(e) for e in entropy)
+
+    def generate_state(self, n_words: int,
+                       dtype: type = np.uint32) -> np.ndarray:
+        dtype = np.dtype(dtype)
+        if dtype not in (np.uint32, np.uint64):
+            raise ValueError(f'only uint32 or uint64 words, not {dtype}')
+        data = b''.join(e.to_bytes(8, 'little') for e in self.entropy)
+        digest = hashlib.shake_256(data).digest(n_words * dtype.itemsize)
+        return np.frombuffer(digest, dtype=dtype).copy()
+
+
+def sample_rng(results: Dict, seed: int, salt: str, test_mode: bool,
+               seeding: str = 'seed_sequence') -> np.random.Generator:
     """The generator of one transform for one sample.
 
     Transforms draw from it, never from numpy's global state (mmaction2's
@@ -40,12 +64,21 @@ def sample_rng(results: Dict, seed: int, salt: str,
             a new corruption every epoch while staying reproducible under
             mmengine's ``randomness=dict(seed=...)`` (which seeds every
             dataloader worker).
+        seeding (str): How that entropy seeds the PCG64 generator:
+            ``'seed_sequence'`` (numpy's ``SeedSequence``) or ``'hash'``
+            (SHAKE-256 of it, 5x cheaper; another stream). The corruptions
+            use ``'hash'``.
     """
     key = results.get('frame_dir', results.get('sample_idx', 0))
     entropy = [int(seed) & 0xFFFFFFFF, _crc(key), _crc(salt)]
     if not test_mode:
         entropy.append(int(np.random.randint(0, 2**31 - 1)))
-    return np.random.default_rng(np.random.SeedSequence(entropy))
+    if seeding == 'seed_sequence':
+        return np.random.default_rng(np.random.SeedSequence(entropy))
+    if seeding == 'hash':
+        return np.random.Generator(np.random.PCG64(_HashedEntropy(entropy)))
+    raise ValueError(f'seeding must be "seed_sequence" or "hash", got '
+                     f'{seeding!r}')
 
 
 def check_keypoint(results: Dict, transform: str,
