@@ -13,6 +13,7 @@ from mmpartkd.structures import IKEM_MODALITIES
 from ..ssl.contrastive import relational_kd_loss
 from ..ssl.feature_queue import FeatureQueue
 from ..ssl.multimodal_moco import mlp
+from ..ssl.normal_init import normal_init_
 from ..ssl.two_view import TwoViewMixin
 from ..utils import check_modalities, pool_gcn_feature, select_modality
 from .base import ModelSpec, TeacherStudentBase
@@ -69,6 +70,8 @@ class RelationalCMKD(TwoViewMixin, TeacherStudentBase):
         temperature (float): Softmax temperature.
         topk (int): Neighbours mined per teacher modality.
         context (bool): Use the context logits.
+        init_std (float, optional): Re-draw the student encoders and heads
+            with :func:`normal_init_` (upstream: 0.02); never the teacher.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         init_cfg (dict, optional): Must be None (see
@@ -92,9 +95,11 @@ class RelationalCMKD(TwoViewMixin, TeacherStudentBase):
                  temperature: float = 0.07,
                  topk: int = 1,
                  context: bool = True,
+                 init_std: Optional[float] = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(data_preprocessor, init_cfg)
+        self.init_std = init_std
         self.input_modalities = tuple(input_modalities)
         self.student_modalities = tuple(student_modalities)
         self.in_channels = in_channels
@@ -123,6 +128,13 @@ class RelationalCMKD(TwoViewMixin, TeacherStudentBase):
         self.queue = FeatureQueue({
             **teacher_dims, _CONCAT: self.teacher_dim
         }, queue_size)
+
+    def init_weights(self) -> None:
+        """Initialise the student side (the teacher stays as loaded)."""
+        super().init_weights()
+        if self.init_std is not None:
+            normal_init_(self.encoders, self.init_std)
+            normal_init_(self.heads, self.init_std)
 
     @torch.no_grad()
     def teacher_embed(self, x: torch.Tensor
