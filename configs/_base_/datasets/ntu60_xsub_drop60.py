@@ -5,7 +5,7 @@
 _base_ = './ntu60_xsub.py'
 
 train_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='FastPreNormalize3D'),  # mmaction2's PreNormalize3D, vectorised
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=100, num_clips=1,
          test_mode=False),
@@ -16,7 +16,7 @@ train_pipeline = [
     dict(type='PackActionInputs'),
 ]
 val_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='FastPreNormalize3D'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=100, num_clips=1,
          test_mode=True),
@@ -27,7 +27,7 @@ val_pipeline = [
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='FastPreNormalize3D'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=100, num_clips=10,
          test_mode=True),

@@ -5,7 +5,7 @@
 _base_ = './ntu60_xsub_drop60.py'
 
 train_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='FastPreNormalize3D'),  # mmaction2's PreNormalize3D, vectorised
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=100, num_clips=1,
          test_mode=False),
