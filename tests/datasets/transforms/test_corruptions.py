@@ -50,25 +50,46 @@ def test_train_mode_changes_every_call_but_follows_global_seed(
     np.testing.assert_array_equal(a, a2)
 
 
-def test_skd_mean_imputation_by_hand():
+@pytest.mark.parametrize('w', [1, 3, 10])
+def test_skd_mean_imputation_by_hand(w):
     kp = np.arange(1, 8, dtype=np.float32).reshape(1, 7, 1, 1) * \
         np.ones((1, 1, 1, 3), np.float32)
     res = dict(keypoint=kp.copy(), frame_dir='x')
-    t = RandomJointDrop(drop_prob=0.5, impute_window=1, test_mode=True)
+    t = RandomJointDrop(drop_prob=0.5, impute_window=w, test_mode=True)
     out = t(dict(res))
     value = out['keypoint'][0, :, 0, 0]
     # recompute the same mask to know which frames were dropped
     rng = t._rng(dict(res))
     rng.random()  # the draw deciding whether the sample is corrupted
     dropped = rng.random((1, 7, 1), dtype=np.float32)[0, :, 0] < 0.5
+    assert 0 < dropped.sum() < 7
     for i in range(7):
         if not dropped[i]:
             assert value[i] == i + 1
         else:
-            neigh = [j + 1 for j in range(max(0, i - 1), min(7, i + 2))
+            neigh = [j + 1 for j in range(max(0, i - w), min(7, i + w + 1))
                      if not dropped[j]]
             expected = np.mean(neigh) if neigh else 0.
             assert value[i] == pytest.approx(expected)
+
+
+def test_skd_imputation_keeps_kept_entries_and_zeros_the_rest(sample):
+    res = sample(T=60)
+    res['keypoint'] = -res['keypoint']  # -x * 0 would be -0.
+    kp = res['keypoint'].copy()
+    t = RandomJointDrop(drop_prob=0.9, impute_window=1, test_mode=True)
+    out = t(dict(res))['keypoint']
+    rng = t._rng(res)
+    rng.random()
+    drop = rng.random(kp.shape[:3], dtype=np.float32) < 0.9
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out[~drop], kp[~drop])
+    kept = np.pad(~drop, ((0, 0), (1, 1), (0, 0)))
+    no_neighbour = drop & ~(kept[:, :-2] | kept[:, 1:-1] | kept[:, 2:])
+    assert no_neighbour.sum() > 100
+    assert (out[no_neighbour] == 0).all()
+    assert not np.signbit(out[no_neighbour]).any()
+    assert (out[drop & ~no_neighbour] != 0).all()
 
 
 def test_part_occlusion_exact_joints(sample, missing):
@@ -113,6 +134,25 @@ def test_jitter_magnitude_scales_with_bbox(sample):
     assert (out['keypoint'][0, :, 3] == 0).all()
 
 
+def test_jitter_direction_per_person_joint_length_per_frame(sample):
+    clean = sample(T=50)
+    out = JointJitter(sigma=0.05)(dict(clean,
+                                       keypoint=clean['keypoint'].copy()))
+    offset = (out['keypoint'] - clean['keypoint']).astype(np.float64)
+    length = np.linalg.norm(offset, axis=-1)
+    big = length > 1e-2  # float32 rounding blurs the direction of tiny ones
+    unit = offset / length[..., None]
+    # in every frame a joint moves along its own line, back or forth
+    first = np.take_along_axis(unit, big.argmax(1)[:, None, :, None],
+                               axis=1)[:, 0]  # (M, V, C)
+    cos = np.einsum('mtvc,mvc->mtv', unit, first)[big]
+    np.testing.assert_allclose(np.abs(cos), 1, atol=1e-3)
+    assert (cos > 0).mean() == pytest.approx(0.5, abs=0.1)
+    # ... a line that differs between joints and persons
+    lines = np.abs(np.einsum('mvc,nwc->mvnw', first, first))
+    assert (lines < 0.99).mean() > 0.9
+
+
 def test_bbox_diagonal_by_hand():
     kp = np.zeros((1, 1, 3, 2), np.float32)
     kp[0, 0, 0] = [0, 0]
@@ -120,6 +160,26 @@ def test_bbox_diagonal_by_hand():
     kp[0, 0, 2] = [100, 100]  # not present
     present = np.array([[[True, True, False]]])
     assert JointJitter.bbox_diagonal(kp, present, 'frame')[0, 0] == 5
+
+
+@pytest.mark.parametrize('scale', ['frame', 'video'])
+def test_bbox_diagonal_against_a_loop(sample, scale):
+    kp = sample(T=30)['keypoint']
+    present = np.random.default_rng(3).random(kp.shape[:3]) > 0.2
+    present[1, 4] = False  # nobody in a frame: 0
+    diag = JointJitter.bbox_diagonal(kp, present, scale)
+    assert diag.shape == ((2, 30) if scale == 'frame' else (2, 1))
+    for m in range(2):
+        if scale == 'video':
+            pts = kp[m][present[m]]
+            expected = np.linalg.norm(pts.max(0) - pts.min(0))
+            assert diag[m, 0] == pytest.approx(expected, rel=1e-6)
+            continue
+        for t in range(30):
+            pts = kp[m, t][present[m, t]]
+            expected = (np.linalg.norm(pts.max(0) - pts.min(0))
+                        if len(pts) else 0.)
+            assert diag[m, t] == pytest.approx(expected, rel=1e-6)
 
 
 def test_frame_drop_modes():
