@@ -14,11 +14,13 @@ from ..utils import pool_gcn_feature
 from .contrastive import cross_modal_loss, ikem_loss, info_nce
 from .feature_queue import FeatureQueue
 from .multimodal_base import MultiModalBase
+from .normal_init import normal_init_
 from .two_view import TwoViewMixin
 
 __all__ = ['MultiModalMoCo', 'mlp']
 
 PHASES = ('independent', 'cross')
+MOMENTUM_INITS = ('copy', 'independent')
 
 
 def mlp(in_dim: int, hidden_dim: int, out_dim: int) -> nn.Sequential:
@@ -53,6 +55,11 @@ class MultiModalMoCo(TwoViewMixin, MultiModalBase):
     key encoders in phase 2 -- a defect). Only the query encoders, the
     projectors and the IKEM heads receive gradients.
 
+    Initialisation: by default (MoCo) the momentum side starts as a copy
+    of the query side. Upstream re-draws the whole model after building it
+    (:func:`normal_init_`, ``N(0, 0.02)``), so its key encoders start from
+    their own draws: ``init_std=0.02, momentum_init='independent'``.
+
     Inputs: ``(N, V_views, M, T, V, C * K)`` packed by
     ``MultiView`` + ``GenSkeModalities``; view 0 is the query, view 1 the
     key; channel group ``k`` is ``input_modalities[k]``.
@@ -79,6 +86,13 @@ class MultiModalMoCo(TwoViewMixin, MultiModalBase):
             the concatenated key dim (upstream 256 -> 768 -> 768).
         ikem_weight (float): Weight of the IKEM loss.
         phase (str): Initial phase, ``'independent'`` or ``'cross'``.
+        init_std (float, optional): Re-draw every conv / linear / BN layer
+            with :func:`normal_init_` (upstream: 0.02) after the default
+            initialisation; None keeps the modules' own initialisation.
+        momentum_init (str): ``'copy'``: the momentum encoders and
+            projectors start as copies of the query ones (MoCo);
+            ``'independent'``: they are built and initialised on their own
+            (upstream).
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
@@ -102,6 +116,8 @@ class MultiModalMoCo(TwoViewMixin, MultiModalBase):
                  ikem_hidden_dim: Optional[int] = None,
                  ikem_weight: float = 1.0,
                  phase: str = 'independent',
+                 init_std: Optional[float] = None,
+                 momentum_init: str = 'copy',
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(modalities, input_modalities, in_channels,
@@ -126,8 +142,22 @@ class MultiModalMoCo(TwoViewMixin, MultiModalBase):
             m: mlp(feat_dim, hidden, self.proj_dims[m])
             for m in self.modalities
         })
-        self.encoders_k = copy.deepcopy(self.encoders)
-        self.projectors_k = copy.deepcopy(self.projectors)
+        if momentum_init not in MOMENTUM_INITS:
+            raise ValueError(f'momentum_init must be one of '
+                             f'{MOMENTUM_INITS}, got {momentum_init!r}')
+        self.momentum_init = momentum_init
+        self.init_std = init_std
+        if momentum_init == 'copy':
+            self.encoders_k = copy.deepcopy(self.encoders)
+            self.projectors_k = copy.deepcopy(self.projectors)
+        else:  # their own construction-time draws
+            self.encoders_k = ModuleDict(
+                {m: MODELS.build(copy.deepcopy(backbone))
+                 for m in self.modalities})
+            self.projectors_k = ModuleDict({
+                m: mlp(feat_dim, hidden, self.proj_dims[m])
+                for m in self.modalities
+            })
         for p in list(self.encoders_k.parameters()) + list(
                 self.projectors_k.parameters()):
             p.requires_grad = False
@@ -149,9 +179,14 @@ class MultiModalMoCo(TwoViewMixin, MultiModalBase):
 
     # ------------------------------------------------------------------
     def init_weights(self) -> None:
-        """Initialise the query side, then copy it into the momentum side."""
+        """Initialise every module (then :func:`normal_init_` with
+        ``init_std``); with ``momentum_init='copy'`` copy the query side
+        into the momentum side."""
         super().init_weights()
-        self._copy_to_momentum()
+        if self.init_std is not None:
+            normal_init_(self, self.init_std)
+        if self.momentum_init == 'copy':
+            self._copy_to_momentum()
 
     @torch.no_grad()
     def _copy_to_momentum(self) -> None:

@@ -11,6 +11,8 @@ from .multimodal_base import MultiModalBase
 
 __all__ = ['MultiModalRecognizerGCN']
 
+LOSS_MODES = ('mean_logits', 'per_modality')
+
 
 @MODELS.register_module()
 class MultiModalRecognizerGCN(MultiModalBase):
@@ -24,10 +26,13 @@ class MultiModalRecognizerGCN(MultiModalBase):
     (``encoders.<m>.`` matches :class:`MultiModalMoCo` and
     :class:`RelationalCMKD` checkpoints); with ``frozen=True`` the backbones
     get no gradient and stay in eval mode (BN statistics untouched), so
-    only the heads' fc layers learn. Training sums the per-modality
-    cross-entropies (independent heads, ``loss_cls_<m>``); prediction
-    averages the raw logits over modalities, then ``GCNHead`` averages
-    clips.
+    only the heads' fc layers learn (docs/method.md#linear-evaluation).
+
+    Prediction averages the raw logits over modalities, then ``GCNHead``
+    averages clips. Training, ``loss_mode='mean_logits'`` (upstream): one
+    cross-entropy on the averaged logits (``loss_cls``), so the heads are
+    trained jointly; ``'per_modality'``: the sum of one cross-entropy per
+    head on its own logits (``loss_cls_<m>``, independent heads).
 
     Inputs: ``(N, num_clips, M, T, V, C * K)`` packed by
     ``GenSkeModalities``; channel group ``k`` is ``input_modalities[k]``.
@@ -44,6 +49,8 @@ class MultiModalRecognizerGCN(MultiModalBase):
         pretrained_prefix (str): Prefix template of each backbone's weights
             in ``pretrained``.
         frozen (bool): Freeze the backbones (linear evaluation).
+        loss_mode (str): ``'mean_logits'`` (upstream) or
+            ``'per_modality'``, see above.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
@@ -58,11 +65,16 @@ class MultiModalRecognizerGCN(MultiModalBase):
                  pretrained: Optional[str] = None,
                  pretrained_prefix: str = 'encoders.{modality}.',
                  frozen: bool = True,
+                 loss_mode: str = 'mean_logits',
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(modalities, input_modalities, in_channels,
                          data_preprocessor, init_cfg)
         self.frozen = frozen
+        if loss_mode not in LOSS_MODES:
+            raise ValueError(f'loss_mode must be one of {LOSS_MODES}, got '
+                             f'{loss_mode!r}')
+        self.loss_mode = loss_mode
         backbones = {}
         for m in self.modalities:
             cfg = copy.deepcopy(backbone)
@@ -97,8 +109,18 @@ class MultiModalRecognizerGCN(MultiModalBase):
                 for m in self.modalities
             }
 
+    def mean_logits(self, feats: Dict[str, torch.Tensor]) -> torch.Tensor:
+        """Mean over modalities of the heads' logits ``(N * num_clips,
+        num_classes)``."""
+        return torch.stack([
+            self.cls_heads[m](feats[m]) for m in self.modalities
+        ]).mean(0)
+
     def loss(self, inputs: torch.Tensor, data_samples: List) -> Dict:
         feats = self.extract_feat(inputs)
+        if self.loss_mode == 'mean_logits':
+            return self.cls_heads[self.modalities[0]].loss_by_feat(
+                self.mean_logits(feats), data_samples)
         losses = {}
         for m in self.modalities:
             for key, value in self.cls_heads[m].loss(feats[m],
@@ -107,12 +129,8 @@ class MultiModalRecognizerGCN(MultiModalBase):
         return losses
 
     def predict(self, inputs: torch.Tensor, data_samples: List) -> List:
-        feats = self.extract_feat(inputs)
-        scores = torch.stack([
-            self.cls_heads[m](feats[m]) for m in self.modalities
-        ]).mean(0)
         return self.cls_heads[self.modalities[0]].predict_by_feat(
-            scores, data_samples)
+            self.mean_logits(self.extract_feat(inputs)), data_samples)
 
     def forward(self,
                 inputs: torch.Tensor,
@@ -123,8 +141,5 @@ class MultiModalRecognizerGCN(MultiModalBase):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            feats = self.extract_feat(inputs)
-            return torch.stack([
-                self.cls_heads[m](feats[m]) for m in self.modalities
-            ]).mean(0)
+            return self.mean_logits(self.extract_feat(inputs))
         raise RuntimeError(f'Invalid mode "{mode}"')

@@ -157,3 +157,85 @@ def test_gen_ske_modalities_errors():
         t(dict(keypoint=np.zeros((1, 3, 17, 3), np.float32)))
     with pytest.raises(ValueError):
         IKEMPairs(bones=[(0, 30)]).arrays(25)
+
+
+# --- upstream's modalities (CrosSCLR._cross_training of IKEM's
+# net/crossclr_6views.py), ported from reading it: torch, a batch
+# (N, C, T, V, M), 1-based pairs; ``cross`` stands for its torch.cross.
+_UP_BONE = [(1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5), (7, 6),
+            (8, 7), (9, 21), (10, 9), (11, 10), (12, 11), (13, 1), (14, 13),
+            (15, 14), (16, 15), (17, 1), (18, 17), (19, 18), (20, 19),
+            (21, 21), (22, 8), (23, 8), (24, 12), (25, 12)]
+_UP_AXIS = [p if p[0] not in (23, 25) else (p[0], p[0] - 1)
+            for p in _UP_BONE]
+
+
+def _upstream_modalities(x, frames, cross):
+    import torch
+    import torch.nn.functional as F
+    s = (50. / frames).view(-1, 1, 1, 1, 1)  # time scale per sample
+    motion = torch.zeros_like(x)
+    motion[:, :, :-1] = x[:, :, 1:] - x[:, :, :-1]
+    motion = s * motion
+    acc = torch.zeros_like(x)
+    acc[:, :, :-2] = motion[:, :, 1:-1] - motion[:, :, :-2]
+    acc = s * acc
+    bone = torch.zeros_like(x)
+    for v1, v2 in _UP_BONE:
+        bone[:, :, :, v1 - 1] = x[:, :, :, v1 - 1] - x[:, :, :, v2 - 1]
+    bone[:, :, :, 20] = F.normalize(
+        cross(bone[:, :, :, 1] - bone[:, :, :, 8],
+              bone[:, :, :, 4] - bone[:, :, :, 8]))
+    axis = torch.zeros_like(x)
+    for b1, b2 in _UP_AXIS:
+        axis[:, :, :, b1 - 1] = cross(bone[:, :, :, b1 - 1],
+                                      bone[:, :, :, b2 - 1])
+    nb = F.normalize(bone, dim=1)
+    theta = torch.zeros_like(x[:, :1])
+    for b1, b2 in _UP_AXIS:
+        cp = cross(nb[:, :, :, b1 - 1], nb[:, :, :, b2 - 1])
+        theta[:, 0, :, b1 - 1] = torch.atan2(
+            torch.norm(cp, dim=1),
+            torch.einsum('abcd,abcd->acd', nb[:, :, :, b1 - 1],
+                         nb[:, :, :, b2 - 1]))
+    omega = torch.zeros_like(x)
+    omega[:, :, :-1] = (theta[:, :, 1:] - theta[:, :, :-1]) * \
+        F.normalize(axis, dim=1)[:, :, :-1]
+    omega = s * omega
+    return dict(joint=x, motion=motion, bone=bone, acceleration=acc,
+                rotation_axis=axis, angular_velocity=omega)
+
+
+def _first_size3_dim_cross(a, b):
+    """What upstream's ``torch.cross(a, b)`` (no ``dim``) computes: the
+    cross product over the first dimension of size 3."""
+    import torch
+    return torch.cross(a, b, dim=list(a.shape).index(3))
+
+
+def test_torch_cross_batch_of_three_upstream_bug():
+    """A batch of exactly 3: upstream's dim-less ``torch.cross`` crosses
+    over the batch, not the coordinates; ``compute_modalities`` (per sample,
+    ``axis=-1``) equals the corrected port (``dim=1``) for every batch."""
+    import torch
+    rng = np.random.default_rng(5)
+    T, frames = 6, torch.tensor([40., 50., 64.], dtype=torch.float64)
+    x = rng.normal(size=(3, 3, T, 25, 2))  # (N, C, T, V, M)
+    xt = torch.from_numpy(x)
+    fixed = _upstream_modalities(
+        xt, frames, lambda a, b: torch.cross(a, b, dim=1))
+    pairs = get_ikem_pairs('nturgb+d')
+    for n in range(3):
+        ours = compute_modalities(x[n].transpose(3, 1, 2, 0), pairs, ALL,
+                                  time_scale=50. / frames[n].item())
+        for name in ALL:
+            np.testing.assert_allclose(
+                ours[name], fixed[name][n].numpy().transpose(3, 1, 2, 0),
+                atol=1e-9, err_msg=name)
+    buggy = _upstream_modalities(xt, frames, _first_size3_dim_cross)
+    for name in ('bone', 'rotation_axis', 'angular_velocity'):
+        assert not torch.allclose(buggy[name], fixed[name]), name
+    # any other batch size: the first size-3 dim is the coordinates
+    two = _upstream_modalities(xt[:2], frames[:2], _first_size3_dim_cross)
+    for name in ALL:
+        torch.testing.assert_close(two[name], fixed[name][:2])
