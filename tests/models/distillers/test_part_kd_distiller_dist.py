@@ -131,12 +131,18 @@ def run_case(tmp_path, case):
     # summation order of the first step's gradients)
     torch.testing.assert_close(result['loss'], single_loss, rtol=1e-4,
                                atol=1e-6)
-    # DDP's averaged gradients are the single-process gradients
+    # DDP's averaged gradients are the single-process gradients (relative
+    # norm error: bias gradients sum over batch, frames and joints, in
+    # another order on two processes)
     assert set(result['grads']) == set(single_grads)
     for k, v in single_grads.items():
-        torch.testing.assert_close(result['grads'][k], v, msg=k)
-    for k, v in single.state_dict().items():
-        torch.testing.assert_close(result['state'][k], v, msg=k)
+        error = float((result['grads'][k] - v).norm() /
+                      v.norm().clamp(min=1e-6))
+        assert error < 1e-4, (k, error)
+    for k, v in single.state_dict().items():  # after two SGD steps
+        torch.testing.assert_close(result['state'][k], v, rtol=1e-4,
+                                   atol=1e-5,
+                                   msg=lambda m, k=k: f'{k}: {m}')
     assert int(single.part_head.bank_count.sum()) > 0
     return result, single
 
