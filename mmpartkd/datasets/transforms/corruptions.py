@@ -15,7 +15,7 @@ from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
 from mmpartkd.structures import get_layout
-from .utils import check_keypoint, mark_missing, present_joints, sample_rng
+from .utils import check_keypoint, mark_missing, sample_rng
 
 __all__ = [
     'BaseCorruption', 'RandomJointDrop', 'PartOcclusion',
@@ -101,15 +101,44 @@ def _window_sum(x: np.ndarray, w: int) -> np.ndarray:
     return out
 
 
-def _per_coordinate(x: np.ndarray, num_coords: int) -> np.ndarray:
-    """``x`` ``(M, T, V)`` repeated over a new last axis,
-    ``(M, T, V, num_coords)``: a contiguous operand for elementwise ops with
-    keypoints (numpy broadcasts over a last axis of 2-3 about 3x slower than
-    these copies plus a contiguous op)."""
-    out = np.empty(x.shape + (num_coords, ), x.dtype)
-    for c in range(num_coords):
-        out[..., c] = x
+# Layouts. Numpy broadcasts a (M, T, V) factor over the short last axis of
+# (M, T, V, C) keypoints 3-5x slower than over a leading or middle axis, and
+# reduces over V (axis 2) 6x slower than over a leading axis; the
+# corruptions therefore work on transposed copies (5 us each way for an NTU
+# clip, 2x100x25x3).
+
+
+def _coordinates_first(keypoint: np.ndarray) -> np.ndarray:
+    """``(M, T, V, C)`` -> a contiguous ``(C, M, T, V)`` copy."""
+    return np.ascontiguousarray(keypoint.transpose(3, 0, 1, 2))
+
+
+def _coordinates_last(coords: np.ndarray) -> np.ndarray:
+    """``(C, M, T, V)`` -> a contiguous ``(M, T, V, C)`` copy (one strided
+    copy per coordinate: 3x faster than a transposed copy)."""
+    out = np.empty(coords.shape[1:] + coords.shape[:1], coords.dtype)
+    for c, coord in enumerate(coords):
+        out[..., c] = coord
     return out
+
+
+def _joints_first(keypoint: np.ndarray) -> np.ndarray:
+    """``(M, T, V, C)`` -> a contiguous ``(V, C, M, T)`` copy (a copy to
+    ``(V, M, T, C)`` would take 6x longer)."""
+    return np.ascontiguousarray(keypoint.transpose(2, 3, 0, 1))
+
+
+def _present(results: Dict, coords: Sequence[np.ndarray],
+             score_axes: Tuple[int, int, int]) -> np.ndarray:
+    """:func:`~.utils.present_joints` in another layout: ``coords`` yields
+    one array per coordinate in that layout, ``score_axes`` transposes a
+    ``(M, T, V)`` ``keypoint_score`` into it."""
+    if 'keypoint_score' in results:
+        return results['keypoint_score'].transpose(score_axes) > 0
+    present = coords[0] != 0
+    for coord in coords[1:]:
+        present |= coord != 0
+    return present
 
 
 @TRANSFORMS.register_module()
@@ -147,22 +176,20 @@ class RandomJointDrop(BaseCorruption):
             mark_missing(results, drop)
             return results
         M, T, V, C = kp.shape
-        keep = (~drop & present_joints(results)).astype(kp.dtype)
-        # the kept coordinates and the keep mask side by side, (M, T, V * C
-        # + V): one window sum gives the sums and the counts
-        kept = np.empty((M, T, V * C + V), kp.dtype)
-        np.multiply(kp.reshape(M, T, V * C),
-                    _per_coordinate(keep, C).reshape(M, T, V * C),
-                    out=kept[..., :V * C])
-        kept[..., V * C:] = keep
-        win = _window_sum(kept, self.impute_window)
+        kp_c = _coordinates_first(kp)  # (C, M, T, V)
+        keep = ~drop & _present(results, kp_c, (0, 1, 2))
+        # the kept coordinates and the keep mask stacked, (C + 1, M, T, V):
+        # one window sum gives the sums and the counts
+        kept = np.empty((C + 1, M, T, V), kp.dtype)
+        np.multiply(kp_c, keep, out=kept[:C])
+        kept[C] = keep
+        win = _window_sum(kept.reshape((C + 1) * M, T, V),
+                          self.impute_window).reshape(kept.shape)
         # kept entries unchanged (+ 0), dropped ones (0 in ``kept``) + their
         # window mean; with no neighbour the window sum is 0, so they stay 0
-        factor = drop / np.maximum(win[..., V * C:], 1)
-        imputed = kept[..., :V * C] + win[..., :V * C] * _per_coordinate(
-            factor, C).reshape(M, T, V * C)
-        results['keypoint'] = imputed.reshape(kp.shape).astype(
-            kp.dtype, copy=False)
+        factor = drop / np.maximum(win[C], 1)
+        results['keypoint'] = _coordinates_last(
+            kept[:C] + win[:C] * factor).astype(kp.dtype, copy=False)
         if 'keypoint_score' in results:
             results['keypoint_score'] = np.where(
                 drop, 0, results['keypoint_score']).astype(
@@ -332,18 +359,29 @@ class JointJitter(BaseCorruption):
                       scale: str) -> np.ndarray:
         """Bounding-box diagonal of the present joints, ``(M, T)`` for
         ``'frame'`` or ``(M, 1)`` for ``'video'`` (0 where nothing is
-        present)."""
-        # (V, C, M, T): the max/min over joints are then elementwise maxima
-        # of contiguous (C, M, T) blocks, 2x faster than reducing a last axis
-        # of 25 joints and 6x faster than axis 2 of (M, T, V, C); this
-        # transposed copy is 5x cheaper than one to (V, M, T, C)
-        kp = np.ascontiguousarray(keypoint.transpose(2, 3, 0, 1))
+        present).
+
+        Args:
+            keypoint (np.ndarray): ``(M, T, V, C)``.
+            present (np.ndarray): ``(M, T, V)`` bool.
+            scale (str): ``'frame'`` or ``'video'``.
+        """
+        return JointJitter._bbox_diagonal(_joints_first(keypoint),
+                                          present.transpose(2, 0, 1), scale)
+
+    @staticmethod
+    def _bbox_diagonal(kp: np.ndarray, present: np.ndarray,
+                       scale: str) -> np.ndarray:
+        """:meth:`bbox_diagonal` of ``kp`` ``(V, C, M, T)`` and ``present``
+        ``(V, M, T)``: the max/min over joints are elementwise maxima of
+        contiguous ``(C, M, T)`` blocks, 2x faster than reducing a last axis
+        of 25 joints and 6x faster than axis 2 of ``(M, T, V, C)``."""
         if present.all():
             hi, lo = kp.max(axis=0), kp.min(axis=0)
         else:
             # missing joints at -inf for the max and +inf for the min
-            inf = np.where(np.ascontiguousarray(present.transpose(2, 0, 1)),
-                           kp.dtype.type(0), kp.dtype.type(np.inf))[:, None]
+            inf = np.where(present, kp.dtype.type(0),
+                           kp.dtype.type(np.inf))[:, None]
             hi, lo = (kp - inf).max(axis=0), (kp + inf).min(axis=0)
         if scale == 'video':
             hi, lo = hi.max(axis=-1), lo.min(axis=-1)
@@ -357,22 +395,28 @@ class JointJitter(BaseCorruption):
         if self.sigma == 0:
             return results
         M, T, V, C = kp.shape
-        present = present_joints(results)
-        diag = self.bbox_diagonal(kp, present, self.scale)  # (M, T|1)
+        # Joints first, (V, C, M, T), for the bounding boxes; then every
+        # (joint, person, frame) factor broadcasts over the coordinates as
+        # a middle axis (fast), not as a last axis of 2-3 (slow).
+        kp_t = _joints_first(kp)
+        present = _present(results, kp_t.transpose(1, 0, 2, 3),
+                           (2, 0, 1))  # (V, M, T)
+        diag = self._bbox_diagonal(kp_t, present, self.scale)  # (M, T|1)
         # One direction per (person, joint), uniform on the sphere (a
         # normalised Gaussian vector): T times fewer draws than one per
         # frame; float32 draws throughout.
-        direction = rng.standard_normal((M, 1, V, C), dtype=np.float32)
-        direction /= np.maximum(np.sqrt(np.einsum(
-            '...c,...c->...', direction, direction)), 1e-12)[..., None]
-        shape = (M, 1, V) if self.shared else (M, T, V)
+        direction = rng.standard_normal((V, C, M, 1), dtype=np.float32)
+        direction /= np.maximum(np.sqrt(
+            (direction * direction).sum(axis=1, keepdims=True)), 1e-12)
+        shape = (V, M, 1) if self.shared else (V, M, T)
         length = rng.standard_normal(shape, dtype=np.float32)
         if self.joint_prob < 1:  # (random() < 1 always holds)
             length *= rng.random(shape, dtype=np.float32) < self.joint_prob
-        # one (M, T, V) length, zero for missing joints (kp + 0 == kp)
-        length = self.sigma * length * diag[:, :, None] * present
-        results['keypoint'] = (kp + _per_coordinate(length, C) *
-                               direction).astype(kp.dtype, copy=False)
+        # zero for missing joints (kp + 0 == kp)
+        length = self.sigma * length * diag * present  # (V, M, T)
+        jittered = kp_t + length[:, None] * direction
+        results['keypoint'] = np.ascontiguousarray(
+            jittered.transpose(2, 3, 0, 1)).astype(kp.dtype, copy=False)
         return results
 
     def _repr_args(self) -> Dict:
