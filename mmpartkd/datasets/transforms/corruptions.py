@@ -128,17 +128,15 @@ def _joints_first(keypoint: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(keypoint.transpose(2, 3, 0, 1))
 
 
-def _present(results: Dict, coords: Sequence[np.ndarray],
+def _present(results: Dict, keypoint: np.ndarray, coord_axis: int,
              score_axes: Tuple[int, int, int]) -> np.ndarray:
-    """:func:`~.utils.present_joints` in another layout: ``coords`` yields
-    one array per coordinate in that layout, ``score_axes`` transposes a
-    ``(M, T, V)`` ``keypoint_score`` into it."""
+    """:func:`~.utils.present_joints` of a transposed ``keypoint`` whose
+    coordinates are along ``coord_axis``, in its layout; ``score_axes``
+    transposes a ``(M, T, V)`` ``keypoint_score`` into that layout."""
     if 'keypoint_score' in results:
         return results['keypoint_score'].transpose(score_axes) > 0
-    present = coords[0] != 0
-    for coord in coords[1:]:
-        present |= coord != 0
-    return present
+    # any() counts -0. as 0, as ``!= 0`` does
+    return keypoint.any(axis=coord_axis)
 
 
 @TRANSFORMS.register_module()
@@ -177,7 +175,7 @@ class RandomJointDrop(BaseCorruption):
             return results
         M, T, V, C = kp.shape
         kp_c = _coordinates_first(kp)  # (C, M, T, V)
-        keep = ~drop & _present(results, kp_c, (0, 1, 2))
+        keep = ~drop & _present(results, kp_c, 0, (0, 1, 2))
         # the kept coordinates and the keep mask stacked, (C + 1, M, T, V):
         # one window sum gives the sums and the counts
         kept = np.empty((C + 1, M, T, V), kp.dtype)
@@ -385,9 +383,9 @@ class JointJitter(BaseCorruption):
             hi, lo = (kp - inf).max(axis=0), (kp + inf).min(axis=0)
         if scale == 'video':
             hi, lo = hi.max(axis=-1), lo.min(axis=-1)
-        d = hi - lo  # (C, M, T|)
+        # (C, M, T|); nothing present: -inf - inf, clipped to 0
+        d = np.maximum(hi - lo, 0)
         diag = np.sqrt(np.einsum('c...,c...->...', d, d))
-        diag = np.where(np.isfinite(diag), diag, 0.)
         return diag if scale == 'frame' else diag[:, None]
 
     def corrupt(self, results: Dict, kp: np.ndarray,
@@ -399,8 +397,7 @@ class JointJitter(BaseCorruption):
         # (joint, person, frame) factor broadcasts over the coordinates as
         # a middle axis (fast), not as a last axis of 2-3 (slow).
         kp_t = _joints_first(kp)
-        present = _present(results, kp_t.transpose(1, 0, 2, 3),
-                           (2, 0, 1))  # (V, M, T)
+        present = _present(results, kp_t, 1, (2, 0, 1))  # (V, M, T)
         diag = self._bbox_diagonal(kp_t, present, self.scale)  # (M, T|1)
         # One direction per (person, joint), uniform on the sphere (a
         # normalised Gaussian vector): T times fewer draws than one per
@@ -413,7 +410,7 @@ class JointJitter(BaseCorruption):
         if self.joint_prob < 1:  # (random() < 1 always holds)
             length *= rng.random(shape, dtype=np.float32) < self.joint_prob
         # zero for missing joints (kp + 0 == kp)
-        length = self.sigma * length * diag * present  # (V, M, T)
+        length = length * (self.sigma * diag) * present  # (V, M, T)
         jittered = kp_t + length[:, None] * direction
         results['keypoint'] = np.ascontiguousarray(
             jittered.transpose(2, 3, 0, 1)).astype(kp.dtype, copy=False)

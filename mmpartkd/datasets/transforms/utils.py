@@ -7,6 +7,7 @@ to 0 and, when the sample has ``keypoint_score`` (2D layouts), a score of 0.
 (the convention of NTU RGB+D and SKD; docs/method.md#low-quality-protocols).
 """
 import hashlib
+import struct
 import zlib
 from typing import Dict, Optional, Sequence, Union
 
@@ -32,15 +33,16 @@ class _HashedEntropy(ISeedSequence):
     """
 
     def __init__(self, entropy: Sequence[int]) -> None:
-        self.entropy = tuple(int(e) for e in entropy)
+        # unsigned 64-bit words
+        self.entropy = struct.pack(f'<{len(entropy)}Q', *entropy)
 
     def generate_state(self, n_words: int,
                        dtype: type = np.uint32) -> np.ndarray:
         dtype = np.dtype(dtype)
         if dtype not in (np.uint32, np.uint64):
             raise ValueError(f'only uint32 or uint64 words, not {dtype}')
-        data = b''.join(e.to_bytes(8, 'little') for e in self.entropy)
-        digest = hashlib.shake_256(data).digest(n_words * dtype.itemsize)
+        digest = hashlib.shake_256(self.entropy).digest(n_words *
+                                                        dtype.itemsize)
         return np.frombuffer(digest, dtype=dtype).copy()
 
 

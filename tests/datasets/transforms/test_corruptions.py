@@ -153,6 +153,30 @@ def test_jitter_direction_per_person_joint_length_per_frame(sample):
     assert (lines < 0.99).mean() > 0.9
 
 
+@pytest.mark.parametrize('scale', ['frame', 'video'])
+@pytest.mark.parametrize('shared', [False, True])
+@pytest.mark.parametrize('joint_prob', [1.0, 0.5])
+def test_jitter_options(sample, scale, shared, joint_prob):
+    clean = sample(T=30)
+    clean['keypoint'][1, :, 4] = 0  # a missing joint
+    out = JointJitter(sigma=0.05, scale=scale, shared=shared,
+                      joint_prob=joint_prob)(dict(
+                          clean, keypoint=clean['keypoint'].copy()))
+    kp = out['keypoint']
+    assert kp.dtype == np.float32 and kp.shape == clean['keypoint'].shape
+    assert (kp[1, :, 4] == 0).all()
+    moved = (kp != clean['keypoint']).any(-1)
+    moved[1, :, 4] = True
+    if joint_prob == 1:
+        assert moved.all()
+    elif not shared:
+        assert abs(moved.mean() - 0.5) < 0.05
+    if shared and scale == 'video':  # one offset per (person, joint)
+        offset = kp - clean['keypoint']
+        np.testing.assert_allclose(offset, offset[:, :1].repeat(30, 1),
+                                   atol=1e-6)
+
+
 def test_bbox_diagonal_by_hand():
     kp = np.zeros((1, 1, 3, 2), np.float32)
     kp[0, 0, 0] = [0, 0]
