@@ -332,8 +332,11 @@ class PartKDDistiller(TeacherStudentBase):
             teacher = self.teacher_forward(hq, paired_samples)
 
         if self.part_head is not None:
-            s_parts = self.student_part_neck(
-                self.part_features(feats, 'student'))
+            s_neck = self.student_part_neck
+            # a part whose joints are all missing in a sample is masked
+            # (docs/method.md#part-matching)
+            s_parts = s_neck(self.part_features(feats, 'student'),
+                             present=s_neck.part_presence(inputs))
             t_parts = self.teacher_neck.embed(teacher['parts'].to(
                 s_parts.dtype))
             twin_index = torch.full_like(labels, -1)

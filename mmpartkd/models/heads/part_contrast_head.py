@@ -254,10 +254,14 @@ class PartContrastHead(BaseModule):
 
         Args:
             student_embeds (torch.Tensor): ``(N, P, D)`` anchors (every
-                low-quality sample of this rank).
+                low-quality sample of this rank); a zero vector marks a
+                part the sample lacks (:class:`PartPoolNeck`): it is
+                skipped and the row ``A[y_i]`` renormalised over the other
+                parts.
             labels (torch.Tensor): ``(N,)``.
             teacher_embeds (torch.Tensor): ``(Nt, P, D)`` teacher embeddings
-                of this rank's samples that have a high-quality twin.
+                of this rank's samples that have a high-quality twin (zero
+                vectors for absent parts, kept so in the memory bank).
             teacher_labels (torch.Tensor): ``(Nt,)``.
             twin_index (torch.Tensor): ``(N,)`` row of each anchor's twin in
                 ``teacher_embeds``, -1 when the sample has none.
@@ -286,8 +290,12 @@ class PartContrastHead(BaseModule):
         # Normalise by the anchors with a positive on *all* ranks, scaled by
         # the world size: DDP averages gradients, so the distributed gradient
         # equals the single-process gradient of the same global batch.
-        has_pos = self.loss_part.positive_mask(labels, cand_labels,
-                                               cand_valid, twin_index).any(1)
+        # anchors with a usable part (one it has and a positive has): a
+        # part absent on either side has a zero embedding
+        # (docs/method.md#part-matching)
+        has_pos = self.loss_part.valid_anchors(student_embeds, candidates,
+                                               labels, cand_labels,
+                                               cand_valid, twin_index)
         world = all_reduce_sum(torch.ones((), device=labels.device))
         num_anchors = all_reduce_sum(has_pos.sum().float())
         avg_factor = num_anchors.clamp(min=1) / world

@@ -29,6 +29,22 @@ class MultiSamplePartContrastLoss(nn.Module):
     skipped). Anchors with no positive among the candidates contribute
     nothing. The result is ``loss_weight * sum_i L_i / avg_factor``.
 
+    Empty parts (docs/method.md#part-matching): a zero embedding is an
+    absent part (:class:`PartPoolNeck` zeroes the parts a layout lacks and
+    those whose joints are all missing in a sample; memory-bank slots of
+    such parts stay zero). A candidate's absent part is left out of that
+    part's softmax (numerator and denominator). Part ``p`` of anchor ``i``
+    is *usable* when the anchor has it and a positive candidate has it;
+    ``l_ip`` of other parts is not computed, and the weights are
+    renormalised over the usable parts::
+
+        w_ip = A[y_i, p] * usable_ip / sum_q A[y_i, q] * usable_iq
+
+    (no division by zero: a row without usable weight contributes 0). An
+    anchor counts (:meth:`valid_anchors`, the default ``avg_factor``) when
+    one of its parts is usable. With every part present this is the plain
+    loss above, bit for bit.
+
     Args:
         temperature (float): tau. Defaults to 0.1.
         mode (str): ``'multi'``, ``'supcon'`` or ``'paired'``.
@@ -70,6 +86,46 @@ class MultiSamplePartContrastLoss(nn.Module):
             pos = pos & candidate_valid[None]
         return pos
 
+    @staticmethod
+    def part_present(embeds: torch.Tensor) -> torch.Tensor:
+        """``(N, P)`` bool: parts whose embedding is not the zero vector."""
+        return embeds.detach().ne(0).any(-1)
+
+    def _part_masks(self, student_embeds, teacher_embeds, pos,
+                    teacher_valid):
+        """``(candidate part validity (Nc, P) or None, positives (N, P, Nc),
+        usable (N, P))``; None and plain broadcasts when no part is
+        absent."""
+        s_present = self.part_present(student_embeds)
+        t_present = self.part_present(teacher_embeds)
+        if teacher_valid is not None:
+            # empty bank slots are zero: not absent parts, invalid rows
+            t_present = t_present | ~teacher_valid[:, None]
+        N, P = s_present.shape
+        if s_present.all() and t_present.all():
+            pos3 = pos[:, None, :].expand(N, P, pos.shape[1])
+            return None, pos3, pos.any(1, keepdim=True).expand(N, P)
+        cand_part = t_present
+        if teacher_valid is not None:
+            cand_part = cand_part & teacher_valid[:, None]
+        pos3 = pos[:, None, :] & cand_part.T[None]
+        return cand_part, pos3, s_present & pos3.any(-1)
+
+    def valid_anchors(self,
+                      student_embeds: torch.Tensor,
+                      teacher_embeds: torch.Tensor,
+                      labels: torch.Tensor,
+                      teacher_labels: torch.Tensor,
+                      teacher_valid: Optional[torch.Tensor] = None,
+                      twin_index: Optional[torch.Tensor] = None
+                      ) -> torch.Tensor:
+        """``(N,)`` bool: anchors with a usable part (a part they have and
+        a positive candidate has): the ones the loss averages over."""
+        pos = self.positive_mask(labels, teacher_labels, teacher_valid,
+                                 twin_index)
+        return self._part_masks(student_embeds, teacher_embeds, pos,
+                                teacher_valid)[2].any(1)
+
     def forward(self,
                 student_embeds: torch.Tensor,
                 teacher_embeds: torch.Tensor,
@@ -88,6 +144,8 @@ class MultiSamplePartContrastLoss(nn.Module):
             teacher_labels (torch.Tensor): Candidate labels ``(Nc,)``.
             part_weights (torch.Tensor, optional): ``(N, P)`` weights
                 ``A[y_i, p]``; defaults to ``1/P`` (a mean over parts).
+                Renormalised over each anchor's usable parts when a part is
+                absent (see the class docstring).
             twin_index (torch.Tensor, optional): ``(N,)`` index of each
                 anchor's own twin among the candidates, -1 if none.
             teacher_valid (torch.Tensor, optional): ``(Nc,)`` bool, False
@@ -115,7 +173,10 @@ class MultiSamplePartContrastLoss(nn.Module):
                                                    dtype=dtype)
         pos = self.positive_mask(labels, teacher_labels, teacher_valid,
                                  twin_index)
-        valid_anchor = pos.any(dim=1)
+        # absent parts (zero embeddings): per-part candidates and positives
+        cand_part, pos3, usable = self._part_masks(
+            student_embeds, teacher_embeds, pos, teacher_valid)
+        valid_anchor = usable.any(dim=1)
         # (N, P, Nc) similarities
         with torch.autocast(student_embeds.device.type, enabled=False):
             logits = torch.einsum('npd,cpd->npc', student_embeds.to(dtype),
@@ -124,15 +185,23 @@ class MultiSamplePartContrastLoss(nn.Module):
         neg_inf = -1e9  # exp() is 0, and sums of it cannot overflow
         if teacher_valid is not None:
             logits = logits.masked_fill(~teacher_valid[None, None], neg_inf)
+        if cand_part is not None:
+            logits = logits.masked_fill(~cand_part.T[None], neg_inf)
         log_denominator = logits.logsumexp(dim=-1)  # (N, P)
-        pos3 = pos[:, None, :].expand_as(logits)
         if self.mode == 'supcon':
-            num_pos = pos.sum(1).clamp(min=1)[:, None]
+            num_pos = pos3.sum(-1).clamp(min=1)
             log_numerator = (logits * pos3).sum(-1) / num_pos
         else:
             log_numerator = logits.masked_fill(~pos3, neg_inf).logsumexp(-1)
         per_part = log_denominator - log_numerator  # (N, P)
-        per_part = per_part.masked_fill(~valid_anchor[:, None], 0.)
+        per_part = per_part.masked_fill(~usable, 0.)
+        if cand_part is not None:
+            # renormalise each anchor's row over its usable parts; a row
+            # without usable weight stays 0 (never 0 / 0)
+            w = part_weights * usable
+            total = w.sum(1, keepdim=True)
+            part_weights = torch.where(total > 0,
+                                       w / total.clamp(min=1e-12), w)
         per_anchor = (per_part * part_weights).sum(1)
         if avg_factor is None:
             avg_factor = valid_anchor.sum().clamp(min=1)

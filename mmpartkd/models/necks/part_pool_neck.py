@@ -1,9 +1,12 @@
-"""Part pooling: backbone features -> one L2-normalised embedding per part."""
+"""Part pooling: backbone features -> one L2-normalised embedding per part
+(docs/method.md#part-matching)."""
+import logging
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import BaseModule
 
 from mmaction.registry import MODELS
@@ -74,6 +77,24 @@ class PartPoolNeck(BaseModule):
     """Pool GCN features over the joints of each body part, over time and
     persons, and project every part to an L2-normalised embedding.
 
+    Empty parts (docs/method.md#part-matching) are masked, never averaged:
+
+    * **A part the layout lacks** (a name of ``part_names`` missing from the
+      part map, or a part with no joints, with ``missing_parts='mask'``):
+      its pooling weights are 0 (no division by zero), and its embedding is
+      the zero vector in every sample.
+    * **A part whose every joint is missing in a sample** (all-zero input
+      coordinates in every frame, clip and person; see
+      :meth:`part_presence`, which :class:`PartKDDistiller` calls on the
+      student's input): passed as ``present`` to :meth:`forward` /
+      :meth:`embed`, its embedding is the zero vector in that sample
+      (unless ``mask_missing=False``).
+
+    A zero embedding means "no embedding":
+    :class:`MultiSamplePartContrastLoss` skips that part of that anchor (or
+    of that candidate) and renormalises the anchor's row of the part matrix
+    over the parts it can use.
+
     Args:
         in_channels (int): Channels C of the backbone output.
         layout (str | dict): Skeleton layout of the backbone's input; its
@@ -84,6 +105,11 @@ class PartPoolNeck(BaseModule):
             Teacher and student necks must use the same names in the same
             order; defaults to the layout's order (the same six parts for
             every built-in layout).
+        missing_parts (str): What a name of ``part_names`` that the part map
+            lacks, or a part without joints, is: ``'error'`` (raise, the
+            default) or ``'mask'`` (an absent part, as above; e.g. a
+            student layout without head joints matched to a teacher's six
+            parts). At least one part must have joints.
         out_channels (int): Embedding size D. 0 or None means no projection
             (the pooled features are normalised as they are).
         hidden_channels (int): Hidden width of the projection MLP.
@@ -97,32 +123,53 @@ class PartPoolNeck(BaseModule):
                  layout: Union[str, dict] = 'nturgb+d',
                  parts: Optional[Dict[str, List[int]]] = None,
                  part_names: Optional[Sequence[str]] = None,
+                 missing_parts: str = 'error',
+                 mask_missing: bool = True,
                  out_channels: Optional[int] = 128,
                  hidden_channels: int = 256,
                  num_layers: int = 2,
                  normalize: bool = True,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if missing_parts not in ('error', 'mask'):
+            raise ValueError('missing_parts must be "error" or "mask", got '
+                             f'{missing_parts!r}')
         self.layout = get_layout(layout)
         parts = dict(self.layout.parts if parts is None else parts)
-        if part_names is not None:
-            missing = [p for p in part_names if p not in parts]
-            if missing:
-                raise ValueError(f'parts {missing} are not in the part map of '
-                                 f'layout "{self.layout.name}": {list(parts)}')
-            parts = {p: parts[p] for p in part_names}
-        if not parts:
+        names = list(parts) if part_names is None else list(part_names)
+        if not names:
             raise ValueError('PartPoolNeck needs at least one part')
-        self.part_names = list(parts)
-        mask = torch.from_numpy(self.layout.part_mask(parts))
-        # (P, V) weights of a mean over each part's joints.
+        absent = [p for p in names if not parts.get(p)]
+        if absent and (missing_parts == 'error' or len(absent) == len(names)):
+            raise ValueError(
+                f'parts {absent} are not in the part map of layout '
+                f'"{self.layout.name}" (or have no joints): {list(parts)}' +
+                ('' if len(absent) == len(names) else
+                 '; missing_parts="mask" keeps them as absent parts'))
+        if absent:
+            print_log(
+                f'PartPoolNeck: layout "{self.layout.name}" has no joints in '
+                f'parts {absent}; they are masked (zero embeddings, no '
+                'loss)', logger='current', level=logging.WARNING)
+        self.part_names = names
+        present = {p: parts[p] for p in names if p not in absent}
+        mask = torch.zeros(len(names), self.layout.num_node)
+        mask[[names.index(p) for p in present]] = torch.from_numpy(
+            self.layout.part_mask(present))
+        # (P, V) weights of a mean over each part's joints; an absent part's
+        # row stays 0 (clamp: never 0 / 0).
         self.register_buffer(
-            'pool_weight', mask / mask.sum(1, keepdim=True), persistent=False)
+            'pool_weight', mask / mask.sum(1, keepdim=True).clamp(min=1),
+            persistent=False)
+        self.register_buffer(
+            'part_in_layout', torch.tensor([p not in absent for p in names]),
+            persistent=False)
+        self.mask_missing = mask_missing
         self.in_channels = in_channels
         self.out_channels = out_channels or in_channels
         self.normalize = normalize
         self.projection = PartProjection(
-            len(parts), in_channels, hidden_channels, out_channels,
+            len(names), in_channels, hidden_channels, out_channels,
             num_layers) if out_channels else None
 
     @property
@@ -136,7 +183,7 @@ class PartPoolNeck(BaseModule):
             x (torch.Tensor): ``(N, M, C, T, V)`` backbone features.
 
         Returns:
-            torch.Tensor: ``(N, P, C)``.
+            torch.Tensor: ``(N, P, C)`` (zeros for parts the layout lacks).
         """
         if x.dim() != 5:
             raise ValueError('PartPoolNeck expects backbone features '
@@ -148,11 +195,51 @@ class PartPoolNeck(BaseModule):
         return torch.einsum('nmctv,pv->npc', x.mean(3, keepdim=True),
                             self.pool_weight) / x.shape[1]
 
-    def embed(self, pooled: torch.Tensor) -> torch.Tensor:
-        """Project and normalise pooled part features ``(N, P, C)``."""
-        x = self.projection(pooled) if self.projection is not None else pooled
-        return F.normalize(x, dim=-1) if self.normalize else x
+    def part_presence(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Which parts have at least one joint in each sample.
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(N, M, C, T, V)`` -> part embeddings ``(N, P, D)``."""
-        return self.embed(self.pool(x))
+        A joint is missing where its input coordinates are all zero
+        (``mark_missing``) in every frame, person and channel; a part is
+        present when one of its joints is not missing (and the layout has
+        the part). With ``mask_missing=False`` only the layout counts.
+
+        Args:
+            inputs (torch.Tensor): Model inputs ``(N, num_clips, M, T, V,
+                C)`` or ``(N, M, T, V, C)``.
+
+        Returns:
+            torch.Tensor: ``(N * num_clips, P)`` bool, in the order of the
+            backbone's batch (clips of a sample next to each other).
+        """
+        if inputs.dim() == 6:
+            inputs = inputs.flatten(0, 1)
+        if not self.mask_missing:
+            return self.part_in_layout[None].expand(inputs.shape[0], -1)
+        if inputs.dim() != 5 or inputs.shape[-2] != self.pool_weight.shape[1]:
+            raise ValueError(
+                'part_presence expects inputs (N, [num_clips,] M, T, V, C) '
+                f'with V={self.pool_weight.shape[1]}, got '
+                f'{tuple(inputs.shape)}')
+        joint = (inputs != 0).flatten(1, 2).any(1).any(-1)  # (N, V)
+        return (joint.to(self.pool_weight.dtype) @ self.pool_weight.T > 0) \
+            & self.part_in_layout
+
+    def embed(self, pooled: torch.Tensor,
+              present: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Project and normalise pooled part features ``(N, P, C)``; absent
+        parts (the layout's, and ``present`` ``(N, P)`` bool where False)
+        get zero embeddings."""
+        x = self.projection(pooled) if self.projection is not None else pooled
+        x = F.normalize(x, dim=-1) if self.normalize else x
+        keep = self.part_in_layout[None]
+        if present is not None:
+            keep = keep & present.to(keep.device)
+        if keep.all():
+            return x
+        return x * keep[..., None].to(x.dtype)
+
+    def forward(self, x: torch.Tensor,
+                present: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``(N, M, C, T, V)`` -> part embeddings ``(N, P, D)``; see
+        :meth:`embed` for ``present``."""
+        return self.embed(self.pool(x), present)
