@@ -51,9 +51,9 @@ def parse_args():
     norm.add_argument('--top-m', type=int,
                       help='weight 1/m on the m best parts of each class')
     parser.add_argument(
-        '--no-contrast', action='store_true',
-        help='do not divide each part\'s class scores by their mean over the '
-        'classes (motion, occlusion, gradient)')
+        '--contrast', action=argparse.BooleanOptionalAction,
+        help='divide each part\'s class scores by their mean over the '
+        'classes (default: on for occlusion and gradient, off for motion)')
     parser.add_argument('--fill', choices=OCCLUSION_FILLS,
                         default='reference',
                         help='what replaces a removed part (occlusion)')
@@ -103,7 +103,7 @@ def main():
     print(f'measuring the {neck.num_parts}-part matrix by {args.method} on '
           f'{len(loader.dataset)} "{split}" samples')
     matrix, scores, used = measure_part_matrix(
-        model, loader, neck, args.method, contrast=not args.no_contrast,
+        model, loader, neck, args.method, contrast=args.contrast,
         temperature=args.temperature, top_m=args.top_m, fill=args.fill,
         part_block=args.part_block, folds=args.folds,
         probe_iters=args.probe_iters, seed=args.seed)

@@ -14,11 +14,12 @@ to 1. It is measured on the teacher's high-quality training set, by one of
 * ``'probe'``: the held-out accuracy of a linear probe per part on the
   teacher's pooled part features (:func:`probe_part_accuracy`).
 
-The per-sample scores of the first three are averaged per class and
-contrasted across classes (:func:`class_contrast`: a part's score over its
-mean over all classes), then normalised per row
-(:func:`lift_to_part_matrix`); the probe's accuracies go through
-``softmax(acc[k] / temperature)`` (:func:`normalize_part_matrix`).
+The per-sample scores of the first three are averaged per class, for
+``'occlusion'`` and ``'gradient'`` contrasted across classes
+(:func:`class_contrast`: a part's score over its mean over all classes),
+then normalised per row (:func:`lift_to_part_matrix`); the probe's
+accuracies go through ``softmax(acc[k] / temperature)``
+(:func:`normalize_part_matrix`).
 :func:`score_part_matrix` scores a matrix against known moving parts.
 """
 import json
@@ -37,7 +38,8 @@ from mmpartkd.utils import atomic_write
 OCCLUSION_FILLS = ('reference', 'mean', 'zero')
 
 __all__ = [
-    'PART_MATRIX_METHODS', 'DEFAULT_PART_MATRIX_METHOD', 'OCCLUSION_FILLS',
+    'PART_MATRIX_METHODS', 'DEFAULT_PART_MATRIX_METHOD', 'DEFAULT_CONTRAST',
+    'OCCLUSION_FILLS',
     'measure_part_matrix', 'extract_part_features', 'probe_part_accuracy',
     'reference_pose', 'occlusion_part_drop', 'gradient_part_saliency',
     'part_motion_energy', 'class_mean_scores', 'class_contrast',
@@ -54,6 +56,10 @@ DEFAULT_PART_MATRIX_METHOD = 'motion'
 #: for the probe's accuracies, :func:`lift_to_part_matrix` otherwise).
 DEFAULT_TEMPERATURE = dict(motion=0.5, occlusion=0.5, gradient=0.5,
                            probe=0.1)
+#: Whether each method's class scores are contrasted across classes by
+#: default (:func:`class_contrast`), the better choice of each on the
+#: synthetic data (docs/method.md#part-matrix).
+DEFAULT_CONTRAST = dict(motion=False, occlusion=True, gradient=True)
 
 
 @torch.no_grad()
@@ -514,7 +520,7 @@ def measure_part_matrix(model: torch.nn.Module,
                         dataloader,
                         neck: torch.nn.Module,
                         method: str = DEFAULT_PART_MATRIX_METHOD,
-                        contrast: bool = True,
+                        contrast: Optional[bool] = None,
                         temperature: Optional[float] = None,
                         top_m: Optional[int] = None,
                         fill: str = 'reference',
@@ -532,8 +538,9 @@ def measure_part_matrix(model: torch.nn.Module,
         neck: A :class:`PartPoolNeck` on the teacher's layout: its parts
             (``part_names`` and joints) are the matrix's columns.
         method (str): One of :data:`PART_MATRIX_METHODS`.
-        contrast (bool): Divide each part's class scores by their mean over
-            the classes (:func:`class_contrast`; not for ``'probe'``).
+        contrast (bool, optional): Divide each part's class scores by their
+            mean over the classes (:func:`class_contrast`; not for
+            ``'probe'``). Defaults to ``DEFAULT_CONTRAST[method]``.
         temperature (float, optional): Row temperature; defaults to
             ``DEFAULT_TEMPERATURE[method]``.
         top_m (int, optional): Weight ``1/m`` on each row's m best parts
@@ -581,6 +588,8 @@ def measure_part_matrix(model: torch.nn.Module,
         per_sample, labels = gradient_part_saliency(
             model, dataloader, mask, progress=progress)
     scores = class_mean_scores(per_sample, labels, num_classes)
+    if contrast is None:
+        contrast = DEFAULT_CONTRAST[method]
     lift = class_contrast(scores) if contrast else np.maximum(scores, 0)
     used.update(contrast=contrast)
     if top_m:

@@ -187,7 +187,7 @@ def test_default_method_names_the_moving_parts(tiny_synthetic):
     model = MODELS.build(cfg.model).eval()
     matrix, scores, used = measure_part_matrix(model, loader, neck,
                                                progress=False)
-    assert used['method'] == 'motion' and used['contrast']
+    assert used['method'] == 'motion' and not used['contrast']
     score = score_part_matrix(matrix, moving)
     uniform = score_part_matrix(np.full_like(matrix, 1 / 6), moving)
     assert score['hits'] == 10 and score['mass'] >= 0.8, score
