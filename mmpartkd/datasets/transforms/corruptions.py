@@ -122,6 +122,26 @@ def _coordinates_last(coords: np.ndarray) -> np.ndarray:
     return out
 
 
+def _standard_normal(rng: np.random.Generator,
+                     shape: Tuple[int, ...]) -> np.ndarray:
+    """float32 ``N(0, 1)`` draws by the Box-Muller transform of float32
+    uniforms: 2x faster than ``rng.standard_normal(shape, np.float32)``
+    (the ziggurat), which was the largest cost of :class:`JointJitter`. The
+    uniforms' 24 bits bound the draws to ``|z| < 5.8``."""
+    size = int(np.prod(shape))
+    half = (size + 1) // 2
+    u = rng.random((2, half), dtype=np.float32)
+    radius = np.log1p(-u[0])  # log(1 - u): u < 1, so finite
+    radius *= -2
+    np.sqrt(radius, out=radius)
+    angle = u[1] * np.float32(2 * np.pi)
+    z = np.empty((2, half), np.float32)
+    np.cos(angle, out=z[0])
+    np.sin(angle, out=z[1])
+    z *= radius
+    return z.reshape(-1)[:size].reshape(shape)
+
+
 def _joints_first(keypoint: np.ndarray) -> np.ndarray:
     """``(M, T, V, C)`` -> a contiguous ``(V, C, M, T)`` copy (a copy to
     ``(V, M, T, C)`` would take 6x longer)."""
@@ -185,9 +205,11 @@ class RandomJointDrop(BaseCorruption):
                           self.impute_window).reshape(kept.shape)
         # kept entries unchanged (+ 0), dropped ones (0 in ``kept``) + their
         # window mean; with no neighbour the window sum is 0, so they stay 0
-        factor = drop / np.maximum(win[C], 1)
-        results['keypoint'] = _coordinates_last(
-            kept[:C] + win[:C] * factor).astype(kp.dtype, copy=False)
+        imputed = win[:C]  # in place: fewer fresh arrays, fewer cache misses
+        imputed *= drop / np.maximum(win[C], 1)
+        imputed += kept[:C]
+        results['keypoint'] = _coordinates_last(imputed).astype(
+            kp.dtype, copy=False)
         if 'keypoint_score' in results:
             results['keypoint_score'] = np.where(
                 drop, 0, results['keypoint_score']).astype(
@@ -380,12 +402,14 @@ class JointJitter(BaseCorruption):
             # missing joints at -inf for the max and +inf for the min
             inf = np.where(present, kp.dtype.type(0),
                            kp.dtype.type(np.inf))[:, None]
-            hi, lo = (kp - inf).max(axis=0), (kp + inf).min(axis=0)
+            shifted = kp - inf
+            hi = shifted.max(axis=0)
+            lo = np.add(kp, inf, out=shifted).min(axis=0)
         if scale == 'video':
             hi, lo = hi.max(axis=-1), lo.min(axis=-1)
         # (C, M, T|); nothing present: -inf - inf, clipped to 0
         d = np.maximum(hi - lo, 0)
-        diag = np.sqrt(np.einsum('c...,c...->...', d, d))
+        diag = np.sqrt((d * d).sum(axis=0))
         return diag if scale == 'frame' else diag[:, None]
 
     def corrupt(self, results: Dict, kp: np.ndarray,
@@ -401,17 +425,19 @@ class JointJitter(BaseCorruption):
         diag = self._bbox_diagonal(kp_t, present, self.scale)  # (M, T|1)
         # One direction per (person, joint), uniform on the sphere (a
         # normalised Gaussian vector): T times fewer draws than one per
-        # frame; float32 draws throughout.
+        # frame.
         direction = rng.standard_normal((V, C, M, 1), dtype=np.float32)
         direction /= np.maximum(np.sqrt(
             (direction * direction).sum(axis=1, keepdims=True)), 1e-12)
         shape = (V, M, 1) if self.shared else (V, M, T)
-        length = rng.standard_normal(shape, dtype=np.float32)
+        length = _standard_normal(rng, shape)
         if self.joint_prob < 1:  # (random() < 1 always holds)
             length *= rng.random(shape, dtype=np.float32) < self.joint_prob
         # zero for missing joints (kp + 0 == kp)
-        length = length * (self.sigma * diag) * present  # (V, M, T)
-        jittered = kp_t + length[:, None] * direction
+        factor = present * (self.sigma * diag)  # (V, M, T)
+        factor *= length
+        jittered = factor[:, None] * direction
+        jittered += kp_t
         results['keypoint'] = np.ascontiguousarray(
             jittered.transpose(2, 3, 0, 1)).astype(kp.dtype, copy=False)
         return results

@@ -5,6 +5,7 @@ from mmaction.registry import TRANSFORMS
 from mmpartkd.datasets.transforms import (FrameDrop, JointJitter,
                                           PartOcclusion, RandomJointDrop,
                                           TemporalOcclusion)
+from mmpartkd.datasets.transforms.corruptions import _standard_normal
 from mmpartkd.structures import get_layout
 
 
@@ -175,6 +176,22 @@ def test_jitter_options(sample, scale, shared, joint_prob):
         offset = kp - clean['keypoint']
         np.testing.assert_allclose(offset, offset[:, :1].repeat(30, 1),
                                    atol=1e-6)
+
+
+def test_box_muller_draws_are_standard_normal():
+    rng = np.random.default_rng(0)
+    z = _standard_normal(rng, (3, 5, 7))
+    assert z.shape == (3, 5, 7) and z.dtype == np.float32
+    z = _standard_normal(rng, (400001, ))
+    assert abs(z.mean()) < 0.005 and abs(z.std() - 1) < 0.005
+    for q, tail in ((1.0, 0.3173), (1.96, 0.05), (3.0, 0.0027)):
+        assert (np.abs(z) > q).mean() == pytest.approx(tail, rel=0.05)
+    assert np.isfinite(z).all() and np.abs(z).max() < 5.8
+    # the two draws of each Box-Muller pair (cos, sin) are uncorrelated,
+    # also in magnitude
+    cos, sin = z[:200000], z[200001:]
+    assert abs(np.corrcoef(cos, sin)[0, 1]) < 0.01
+    assert abs(np.corrcoef(np.abs(cos), np.abs(sin))[0, 1]) < 0.01
 
 
 def test_bbox_diagonal_by_hand():
