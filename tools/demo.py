@@ -14,13 +14,18 @@ scores the same with the plain student config, and writes ``results.md`` /
 (:class:`mmpartkd.apis.Experiment`; every tool's log is under
 ``WORK_DIR/logs``).
 """
+import json
 import os.path as osp
 import shutil
 import sys
 
+import numpy as np
+
 from mmpartkd.apis.experiment import (Experiment, JobFailed, epoch_options,
                                       kd_methods, parse_experiment_args,
                                       student_jobs, teacher_jobs)
+from mmpartkd.apis.part_matrix import moving_part_mask, score_part_matrix
+from mmpartkd.datasets.synthetic import SYNTHETIC_CLASS_PARTS
 
 DATA = 'data/synthetic/synthetic_3d.pkl'
 TEACHER = 'configs/baselines/stgcn-q_1xb32-joint-u32-30e_synthetic-xsub-keypoint-3d.py'  # noqa: E501
@@ -64,9 +69,27 @@ def main() -> None:
     matrix = osp.join(exp.work_dir, 'part_matrix', 'part_matrix.png')
     if osp.isfile(matrix):
         shutil.copy(matrix, osp.join(exp.work_dir, 'part_matrix.png'))
+        print(matrix_scores(matrix[:-len('.png')] + '.json'))
     print('\n' + exp.write_results(note))
     print(f'written: {exp.work_dir}/results.md, results.json, '
           'part_matrix.png')
+
+
+def matrix_scores(sidecar: str) -> str:
+    """hit@1 and mass of the measured part matrix against the parts each
+    synthetic class moves (docs/method.md#part-matrix)."""
+    with open(sidecar) as f:
+        info = json.load(f)
+    moving = moving_part_mask(SYNTHETIC_CLASS_PARTS, info['classes'],
+                              info['parts'])
+    matrix = np.asarray(info['matrix'])
+    line = []
+    for name, m in ((info.get('method', 'probe'), matrix),
+                    ('uniform', np.full_like(matrix, 1. / matrix.shape[1]))):
+        s = score_part_matrix(m, moving)
+        line.append(f'{name}: hit@1 {s["hits"]}/{s["num_classes"]}, mass '
+                    f'{s["mass"]:.2f}')
+    return 'part matrix (' + '; '.join(line) + ')'
 
 
 def check_export(exp: Experiment, job: str) -> str:
