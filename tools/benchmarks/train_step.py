@@ -6,14 +6,16 @@ side by side.
 
 For each model size, the same batch goes through one optimisation step of
 (a) the student alone (its classification loss), (b) PartKD with the live
-teacher, (c) PartKD reading a teacher cache. Steps are interleaved
-(a, b, c, a, b, c, ...) so machine noise hits all three alike; the medians
-and the ratios to (a) are printed, then the peak memory of one step of
-each (CUDA: ``torch.cuda.max_memory_allocated``; CPU: the rise of the peak
-RSS of a forked process running the step). ``--amp`` runs the steps under
-``torch.autocast`` (float16 on CUDA, bfloat16 on CPU), as mmengine's
-``AmpOptimWrapper`` does. Targets (CPU): (c) / (a) <= 1.05, (b) / (a) <=
-1.35.
+teacher, (c) PartKD reading a teacher cache. Steps are interleaved in
+rounds (a, b, c, then b, c, a, then c, a, b, ...) so machine noise hits all
+three alike; the median step times are printed, and the ratios to (a) as
+the median (and range) over the rounds of the ratio within a round (steps
+seconds apart, under the same load of a shared machine), then the peak
+memory of one step of each (CUDA: ``torch.cuda.max_memory_allocated``;
+CPU: the rise of the peak RSS of a forked process running the step).
+``--amp`` runs the steps under ``torch.autocast`` (float16 on CUDA,
+bfloat16 on CPU), as mmengine's ``AmpOptimWrapper`` does. Targets (CPU):
+(c) / (a) <= 1.05, (b) / (a) <= 1.35.
 """
 import argparse
 import multiprocessing as mp
@@ -144,8 +146,8 @@ def bench(name, repeats, warmup, tmp, device='cpu', amp=False):
            for k, v in live.teacher_forward(hq, samples).items()}
     cache = f'{tmp}/{name}_cache'
     write_cache(cache, {k: v.numpy()[:, None] for k, v in out.items()},
-                dict(fingerprint=dict(teacher_ckpt=file_sha256(ckpt)), num_augs=1,
-                     frame_dirs=[f's{i}' for i in range(batch)]))
+                dict(fingerprint=dict(teacher_ckpt=file_sha256(ckpt)),
+                     num_augs=1, frame_dirs=[f's{i}' for i in range(batch)]))
     models = dict(
         student=MODELS.build(student_cfg(base)).to(device).train(),
         partkd_live=live,
@@ -154,29 +156,42 @@ def bench(name, repeats, warmup, tmp, device='cpu', amp=False):
     opts = {k: torch.optim.SGD(m.parameters(), lr=1e-3)
             for k, m in models.items()}
     times = {k: [] for k in models}
+    names = list(models)
     for r in range(warmup + repeats):
-        for k, m in models.items():
-            dt = timed_step(m, opts[k], x, samples, device, amp)
+        # the order rotates each round: no model always follows another
+        for k in names[r % 3:] + names[:r % 3]:
+            dt = timed_step(models[k], opts[k], x, samples, device, amp)
             if r >= warmup:
                 times[k].append(dt)
     med = {k: statistics.median(v) for k, v in times.items()}
+    # ratios of the steps of one round (seconds apart, under the same
+    # machine load), then their median and range over the rounds
+    ratios = {
+        k: sorted(a / b for a, b in zip(times[k], times['student']))
+        for k in ('partkd_live', 'partkd_cached')
+    }
     memory = {k: peak_memory(m, opts[k], x, samples, device, amp)
               for k, m in models.items()}
     return dict(size=name, base_channels=base, frames=frames, batch=batch,
-                persons=persons, medians=med, memory=memory)
+                persons=persons, medians=med, memory=memory, ratios=ratios)
+
+
+def _ratio(values):
+    """Median and range of per-round ratios: ``1.28 (1.21-1.40)``."""
+    return (f'{statistics.median(values):.2f} ({values[0]:.2f}-'
+            f'{values[-1]:.2f})')
 
 
 def table_rows(results, label=''):
     """Markdown rows: times, ratios and peak memory of each size."""
     rows = []
     for r in results:
-        m, mem = r['medians'], r['memory']
+        m, mem, q = r['medians'], r['memory'], r['ratios']
         rows.append(
             f"| {r['size']} ({r['base_channels']}, {r['frames']}, "
             f"{r['batch']}, {r['persons']}){label} | {m['student']:.3f} | "
             f"{m['partkd_live']:.3f} | {m['partkd_cached']:.3f} | "
-            f"{m['partkd_live'] / m['student']:.2f} | "
-            f"{m['partkd_cached'] / m['student']:.2f} | "
+            f"{_ratio(q['partkd_live'])} | {_ratio(q['partkd_cached'])} | "
             f"{mem['student']:.0f} / {mem['partkd_live']:.0f} / "
             f"{mem['partkd_cached']:.0f} |")
     return rows
@@ -209,8 +224,9 @@ def main():
             r = bench(name, args.repeats, args.warmup, tmp, args.device,
                       args.amp)
             print(table_rows([r])[0], flush=True)
-    print(f'medians of {args.repeats} interleaved steps after '
-          f'{args.warmup} warm-up steps; peak memory of one more step each')
+    print(f'medians of {args.repeats} interleaved rounds after '
+          f'{args.warmup} warm-up rounds (ratios: median and range of the '
+          'per-round ratios); peak memory of one more step each')
 
 
 if __name__ == '__main__':

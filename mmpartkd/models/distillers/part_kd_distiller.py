@@ -344,13 +344,15 @@ class PartKDDistiller(TeacherStudentBase):
             losses.update(
                 self.part_head.loss(s_parts, labels, t_parts, labels[idx],
                                     twin_index))
+        if self.loss_kd is not None or self.loss_feat is not None:
+            share = self.paired_share(paired)
         if self.loss_kd is not None:
-            losses['loss_kd'] = self.paired_share(paired) * self.loss_kd(
+            losses['loss_kd'] = share * self.loss_kd(
                 logits[idx], teacher['logits'].to(logits.dtype))
         if self.loss_feat is not None:
             feat_s = self.feat_proj(pool_gcn_feature(feats)[idx])
-            losses['loss_feat'] = self.paired_share(paired) * \
-                self.loss_feat(feat_s, teacher['feat'].to(feat_s.dtype))
+            losses['loss_feat'] = share * self.loss_feat(
+                feat_s, teacher['feat'].to(feat_s.dtype))
         return losses
 
     @staticmethod
