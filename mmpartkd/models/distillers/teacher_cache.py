@@ -76,6 +76,12 @@ class TeacherCache:
         """Cached outputs for a list of data samples (by ``sample_idx``;
         ``frame_dir`` is checked). One of the ``A`` augmentations is read
         per sample (at random when ``A > 1``)."""
+        if any('sample_idx' not in ds.metainfo for ds in data_samples):
+            raise KeyError(
+                f'teacher cache "{self.path}" is indexed by each sample\'s '
+                '"sample_idx", which a data sample of the batch lacks: '
+                "mmengine's BaseDataset sets it and PackDistillInputs keeps "
+                'it (keep "sample_idx" in its meta_keys)')
         idx = np.array([ds.metainfo['sample_idx'] for ds in data_samples])
         for i, ds in zip(idx, data_samples):
             name = ds.metainfo.get('frame_dir')
