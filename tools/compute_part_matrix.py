@@ -60,7 +60,8 @@ def parse_args():
     parser.add_argument(
         '--part-block', type=int,
         help='probe: pool the output of backbone block backbone.gcn[N] (the '
-        'distiller\'s part_block) instead of the backbone output')
+        'distiller\'s part_block) instead of the backbone output; the other '
+        'methods measure the input and ignore it')
     parser.add_argument('--folds', type=int, default=2, help='probe')
     parser.add_argument('--probe-iters', type=int, default=100, help='probe')
     parser.add_argument('--seed', type=int, default=0, help='probe')

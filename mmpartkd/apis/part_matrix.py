@@ -547,7 +547,9 @@ def measure_part_matrix(model: torch.nn.Module,
             instead of the temperature.
         fill (str): What replaces a removed part (``'occlusion'``).
         part_block (int, optional): Probe the output of
-            ``backbone.gcn[part_block]`` (``'probe'``).
+            ``backbone.gcn[part_block]`` (``'probe'``; the other methods
+            measure the input, whichever block the distiller pools, and
+            ignore it).
         folds, probe_iters, seed: Cross-validation of ``'probe'``.
         progress (bool): Show a progress bar.
 
@@ -559,9 +561,6 @@ def measure_part_matrix(model: torch.nn.Module,
     if method not in PART_MATRIX_METHODS:
         raise ValueError(f'method must be one of {PART_MATRIX_METHODS}, '
                          f'got {method!r}')
-    if part_block is not None and method != 'probe':
-        raise ValueError('part_block is a probe option: the other methods '
-                         'work on the input')
     num_classes = model.cls_head.num_classes
     temperature = temperature or DEFAULT_TEMPERATURE[method]
     used = dict(method=method, temperature=None if top_m else temperature,
