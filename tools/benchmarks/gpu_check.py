@@ -349,8 +349,10 @@ def main() -> None:
                 r = bench(size, args.repeats, args.warmup, tmp, args.device,
                           amp)
                 rows += table_rows([r], ', AMP' if amp else ', fp32')
-    print(f'\nTrain step on {name} (medians of {args.repeats} interleaved '
-          'steps; peak memory of one step)')
+    clock = 'wall' if args.device == 'cuda' else 'CPU'
+    print(f'\nTrain step on {name} ({clock} time: medians of '
+          f'{args.repeats} interleaved rounds, ratios: median and range of '
+          'the per-round ratios; peak memory of one step)')
     print('\n'.join(TABLE_HEAD + rows))
     if FAILED:
         sys.exit(f'{len(FAILED)} checks failed: {FAILED}')
