@@ -157,15 +157,19 @@ def test_jitter_direction_per_person_joint_length_per_frame(sample):
 @pytest.mark.parametrize('scale', ['frame', 'video'])
 @pytest.mark.parametrize('shared', [False, True])
 @pytest.mark.parametrize('joint_prob', [1.0, 0.5])
-def test_jitter_options(sample, scale, shared, joint_prob):
-    clean = sample(T=30)
-    clean['keypoint'][1, :, 4] = 0  # a missing joint
+@pytest.mark.parametrize('score', [False, True])
+def test_jitter_options(sample, scale, shared, joint_prob, score):
+    clean = sample(T=30, score=score)
+    if score:  # missing by its score (coordinates left as they were)
+        clean['keypoint_score'][1, :, 4] = 0
+    else:
+        clean['keypoint'][1, :, 4] = 0
     out = JointJitter(sigma=0.05, scale=scale, shared=shared,
                       joint_prob=joint_prob)(dict(
                           clean, keypoint=clean['keypoint'].copy()))
     kp = out['keypoint']
     assert kp.dtype == np.float32 and kp.shape == clean['keypoint'].shape
-    assert (kp[1, :, 4] == 0).all()
+    np.testing.assert_array_equal(kp[1, :, 4], clean['keypoint'][1, :, 4])
     moved = (kp != clean['keypoint']).any(-1)
     moved[1, :, 4] = True
     if joint_prob == 1:
