@@ -87,8 +87,11 @@ class PartPoolNeck(BaseModule):
       coordinates in every frame, clip and person; see
       :meth:`part_presence`, which :class:`PartKDDistiller` calls on the
       student's input): passed as ``present`` to :meth:`forward` /
-      :meth:`embed`, its embedding is the zero vector in that sample
-      (unless ``mask_missing=False``).
+      :meth:`embed`, its embedding is the zero vector in that sample when
+      ``mask_missing=True``. The default (``False``) keeps the embedding the
+      network infers from the other joints, as every result in
+      configs/partkd/README.md was measured; masking per sample is an
+      option whose effect on accuracy has not been measured yet.
 
     A zero embedding means "no embedding":
     :class:`MultiSamplePartContrastLoss` skips that part of that anchor (or
@@ -124,7 +127,7 @@ class PartPoolNeck(BaseModule):
                  parts: Optional[Dict[str, List[int]]] = None,
                  part_names: Optional[Sequence[str]] = None,
                  missing_parts: str = 'error',
-                 mask_missing: bool = True,
+                 mask_missing: bool = False,
                  out_channels: Optional[int] = 128,
                  hidden_channels: int = 256,
                  num_layers: int = 2,

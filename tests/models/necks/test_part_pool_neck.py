@@ -88,8 +88,8 @@ def test_a_part_the_layout_lacks_is_masked_not_averaged():
 
 def test_a_part_missing_in_a_sample_is_masked_in_that_sample():
     torch.manual_seed(0)
-    neck = PartPoolNeck(in_channels=4, out_channels=3,
-                        hidden_channels=8).eval()
+    neck = PartPoolNeck(in_channels=4, out_channels=3, hidden_channels=8,
+                        mask_missing=True).eval()
     left_arm = get_layout('nturgb+d').parts['left_arm']
     inputs = torch.randn(2, 1, 1, 5, 25, 3)  # (N, clips, M, T, V, C)
     inputs[0, ..., left_arm, :] = 0  # every joint, every frame
@@ -98,8 +98,7 @@ def test_a_part_missing_in_a_sample_is_masked_in_that_sample():
     assert present.tolist() == [[1, 1, 0, 1, 1, 1], [1] * 6]
     e = neck(torch.randn(2, 1, 4, 5, 25), present=present)
     assert (e[0, 2] == 0).all() and (e[1].norm(dim=-1) > 0.99).all()
-    keep = PartPoolNeck(in_channels=4, out_channels=None,
-                        mask_missing=False)
+    keep = PartPoolNeck(in_channels=4, out_channels=None)  # the default
     assert keep.part_presence(inputs).all()
 
 
