@@ -69,7 +69,8 @@ def main() -> None:
     matrix = osp.join(exp.work_dir, 'part_matrix', 'part_matrix.png')
     if osp.isfile(matrix):
         shutil.copy(matrix, osp.join(exp.work_dir, 'part_matrix.png'))
-        print(matrix_scores(matrix[:-len('.png')] + '.json'))
+        note = matrix_scores(matrix[:-len('.png')] + '.json') + '.\n\n' + \
+            note
     print('\n' + exp.write_results(note))
     print(f'written: {exp.work_dir}/results.md, results.json, '
           'part_matrix.png')
@@ -89,7 +90,8 @@ def matrix_scores(sidecar: str) -> str:
         s = score_part_matrix(m, moving)
         line.append(f'{name}: hit@1 {s["hits"]}/{s["num_classes"]}, mass '
                     f'{s["mass"]:.2f}')
-    return 'part matrix (' + '; '.join(line) + ')'
+    return 'Part matrix against the moving parts of each class: ' + \
+        '; '.join(line)
 
 
 def check_export(exp: Experiment, job: str) -> str:
