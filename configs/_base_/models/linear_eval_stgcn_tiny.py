@@ -7,6 +7,5 @@ model = dict(
         base_channels=8,
         num_stages=6,
         inflate_stages=[3, 5],
-        down_stages=[3, 5],
-        tcn_dropout=0.0),
+        down_stages=[3, 5]),
     cls_head=dict(in_channels=32))

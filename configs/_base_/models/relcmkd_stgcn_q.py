@@ -2,8 +2,7 @@
 # six-modality IKEM teacher (the encoders and projectors of
 # models/ikem_stgcn_q.py) distilled into joint / motion / bone student
 # encoders of the same size. Configs set teacher_ckpt (relative to the
-# config file, from any working directory). As upstream: dropout 0.5 in the
-# student encoders, the student side drawn from N(0, 0.02).
+# config file, from any working directory).
 model = dict(
     type='RelationalCMKD',
     teacher=dict(
@@ -21,7 +20,6 @@ model = dict(
     backbone=dict(
         type='STGCN',
         base_channels=16,
-        tcn_dropout=0.5,
         graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
     student_modalities=('joint', 'motion', 'bone'),
     input_modalities=('joint', 'motion', 'bone', 'acceleration',
@@ -30,5 +28,4 @@ model = dict(
     queue_size=32768,
     temperature=0.07,
     topk=1,
-    context=True,
-    init_std=0.02)
+    context=True)
