@@ -29,7 +29,7 @@ from mmpartkd.apis.ikem_diagnostics import (collapse_report,
                                             format_collapse_report)
 
 CFG = 'configs/ikem'
-PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-7e_synthetic-xsub-keypoint-3d.py'
+PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-10e_synthetic-xsub-keypoint-3d.py'
 RELCMKD = f'{CFG}/relcmkd_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
 MOCO3S = f'{CFG}/moco3s_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
 LINEAR6 = f'{CFG}/linear-eval_stgcn-tiny_1xb32-6m-6e_synthetic-xsub-keypoint-3d.py'

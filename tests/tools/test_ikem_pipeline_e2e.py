@@ -14,7 +14,7 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CFG = osp.join(REPO_ROOT, 'configs', 'ikem')
 PRETRAIN = osp.join(
-    CFG, 'ikem-pretrain_stgcn-tiny_1xb32-6m-7e_synthetic-xsub-keypoint-3d.py')
+    CFG, 'ikem-pretrain_stgcn-tiny_1xb32-6m-10e_synthetic-xsub-keypoint-3d.py')
 RELCMKD = osp.join(
     CFG, 'relcmkd_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py')
 LINEAR3 = osp.join(
