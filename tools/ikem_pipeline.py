@@ -12,16 +12,24 @@ Runs, each as ``python tools/train.py`` / ``python tools/test.py``:
    and of randomly initialised encoders as a floor; each tested on its
    LAST checkpoint with ``tools/test.py``;
 
-then prints the table of linear-evaluation top-1 (xsub_val) and writes
+then prints the table of linear-evaluation top-1 (xsub_val), whether the
+teacher collapsed (mean pairwise cosine of its embeddings on xsub_val; the
+relational-KD loss against its collapse value log(2K+1)) and writes
 ``results.md`` / ``results.json`` (:class:`mmpartkd.apis.Experiment`).
 """
 import argparse
+import json
+import os.path as osp
 import sys
 
+from mmengine.config import DictAction
+
 from mmpartkd.apis.experiment import CheckpointOf, Experiment, Job, JobFailed
+from mmpartkd.apis.ikem_diagnostics import (collapse_report,
+                                            format_collapse_report)
 
 CFG = 'configs/ikem'
-PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d.py'
+PRETRAIN = f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-10e_synthetic-xsub-keypoint-3d.py'
 RELCMKD = f'{CFG}/relcmkd_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
 MOCO3S = f'{CFG}/moco3s_stgcn-tiny_1xb32-3m-4e_synthetic-xsub-keypoint-3d.py'
 LINEAR6 = f'{CFG}/linear-eval_stgcn-tiny_1xb32-6m-6e_synthetic-xsub-keypoint-3d.py'
@@ -95,6 +103,26 @@ def jobs(args) -> list:
                     f'Random encoders, no pretraining {students}')])
 
 
+def teacher_collapse(exp: Experiment, args) -> dict:
+    """Teacher embedding spread on xsub_val and the KD loss against its
+    collapse value (``mmpartkd.apis.ikem_diagnostics.collapse_report``)."""
+    root = exp.root  # configs, data and work dirs are relative to it
+    options = {}
+    for option in args.cfg_options:
+        key, _, value = option.partition('=')
+        options[key] = DictAction._parse_iterable(value)
+    options['test_dataloader.dataset.ann_file'] = osp.join(root,
+                                                           args.ann_file)
+    report = collapse_report(
+        osp.join(root, PRETRAIN), osp.join(root, exp.checkpoints['teacher']),
+        osp.join(root, LINEAR6), osp.join(root, RELCMKD),
+        osp.join(root, exp.work_dir, 'relcmkd'), split='xsub_val',
+        cfg_options=options)
+    with open(osp.join(exp.work_dir, 'teacher_collapse.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+    return report
+
+
 def main():
     args = parse_args()
     exp = Experiment(
@@ -106,7 +134,8 @@ def main():
         exp.run(jobs(args))
     except JobFailed as e:
         sys.exit(str(e))
-    print('\n' + exp.write_results())
+    note = format_collapse_report(teacher_collapse(exp, args)) + '\n\n'
+    print('\n' + exp.write_results(note))
 
 
 if __name__ == '__main__':

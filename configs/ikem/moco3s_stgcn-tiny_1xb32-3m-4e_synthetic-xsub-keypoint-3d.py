@@ -1,7 +1,12 @@
 # Baseline student: the three student encoders (joint, motion, bone) trained
-# with MoCo alone (independent per modality, no teacher, no cross phase) for
-# as many epochs as the relational-KD student (4).
-_base_ = './ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d.py'
+# with MoCo alone (independent per modality, no teacher, no cross phase),
+# the teacher's recipe (models/ikem_stgcn_tiny.py) for as many epochs as
+# the relational-KD student (4).
+_base_ = [
+    '../_base_/models/ikem_stgcn_tiny.py',
+    '../_base_/datasets/synthetic_xsub_ikem_ssl.py',
+    '../_base_/schedules/sgd_ssl_4e.py'
+]
 
 model = dict(
     modalities=('joint', 'motion', 'bone'),

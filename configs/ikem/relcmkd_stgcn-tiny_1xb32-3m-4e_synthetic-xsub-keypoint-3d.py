@@ -10,5 +10,5 @@ _base_ = [
 
 # the teacher's last checkpoint, from any working directory
 repo_root = '{{fileDirname}}/../..'
-teacher_name = 'ikem-pretrain_stgcn-tiny_1xb32-6m-4e_synthetic-xsub-keypoint-3d'  # noqa: E501
-model = dict(teacher_ckpt=f'{repo_root}/work_dirs/{teacher_name}/epoch_4.pth')
+teacher_name = 'ikem-pretrain_stgcn-tiny_1xb32-6m-10e_synthetic-xsub-keypoint-3d'  # noqa: E501
+model = dict(teacher_ckpt=f'{repo_root}/work_dirs/{teacher_name}/epoch_10.pth')

@@ -39,4 +39,26 @@ def test_config_parses(path):
     if algo == 'ikem-pretrain':
         hooks = [h for h in cfg.custom_hooks
                  if h.type == 'IKEMPhaseSwitchHook']
-        assert hooks and hooks[0].cross_epoch == cfg.train_cfg.max_epochs // 2
+        assert hooks
+        if 'ntu' in name:  # the paper: cross from epoch 151 of 300
+            assert hooks[0].cross_epoch == cfg.train_cfg.max_epochs // 2
+        else:  # synthetic: a long independent phase, a cross phase
+            assert 0 < hooks[0].cross_epoch < cfg.train_cfg.max_epochs
+    if 'ntu' in name:
+        upstream_encoder_options(cfg.model)
+
+
+def upstream_encoder_options(model):
+    """The NTU configs use upstream's encoder: dropout 0.5, N(0, 0.02)
+    initialisation, key encoders drawn on their own, linear evaluation by
+    one cross-entropy on the averaged logits."""
+    assert model.backbone.tcn_dropout == 0.5
+    if model.type == 'MultiModalMoCo':
+        assert model.init_std == 0.02
+        assert model.momentum_init == 'independent'
+    elif model.type == 'RelationalCMKD':
+        assert model.init_std == 0.02
+    else:
+        assert model.loss_mode == 'mean_logits'
+        assert model.cls_head.init_cfg == dict(type='Normal', layer='Linear',
+                                               std=0.02)

@@ -7,5 +7,6 @@ model = dict(
         base_channels=8,
         num_stages=6,
         inflate_stages=[3, 5],
-        down_stages=[3, 5]),
+        down_stages=[3, 5],
+        tcn_dropout=0.0),
     cls_head=dict(in_channels=32))

@@ -2,7 +2,8 @@
 # six-modality IKEM teacher (the encoders and projectors of
 # models/ikem_stgcn_q.py) distilled into joint / motion / bone student
 # encoders of the same size. Configs set teacher_ckpt (relative to the
-# config file, from any working directory).
+# config file, from any working directory). As upstream: dropout 0.5 in the
+# student encoders, the student side drawn from N(0, 0.02).
 model = dict(
     type='RelationalCMKD',
     teacher=dict(
@@ -20,6 +21,7 @@ model = dict(
     backbone=dict(
         type='STGCN',
         base_channels=16,
+        tcn_dropout=0.5,
         graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
     student_modalities=('joint', 'motion', 'bone'),
     input_modalities=('joint', 'motion', 'bone', 'acceleration',
@@ -28,4 +30,5 @@ model = dict(
     queue_size=32768,
     temperature=0.07,
     topk=1,
-    context=True)
+    context=True,
+    init_std=0.02)
