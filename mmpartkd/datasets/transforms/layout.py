@@ -1,13 +1,14 @@
 """Transforms between skeleton representations: joint layouts
 (docs/method.md#part-matching), 3D -> 2D projection and dataset visibility
 flags turned into missing joints."""
-from typing import Dict, Union
+from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from mmpartkd.structures import get_joint_mapping, get_layout
+from mmpartkd.structures import (get_joint_mapping, get_layout,
+                                 register_joint_mapping)
 from .utils import check_keypoint, mark_missing
 
 __all__ = ['ConvertLayout', 'ProjectTo2D', 'MaskInvisibleJoints']
@@ -38,13 +39,34 @@ class ConvertLayout(BaseTransform):
         target (str | dict): Layout to produce (``nturgb+d -> kinect_v1``,
             ``kinect_v1 -> nturgb+d``, ``coco -> penn``, ``penn -> coco`` or
             any mapping added with ``register_joint_mapping``).
+        mapping (Sequence[int], optional): For each target joint, the source
+            joint it is read from, or -1 (missing). Registers the mapping
+            (``register_joint_mapping``), so a config can convert to a
+            layout it declares inline; a mapping that contradicts one
+            already registered raises ``ValueError``.
     """
 
-    def __init__(self, source: Union[str, dict],
-                 target: Union[str, dict]) -> None:
+    def __init__(self, source: Union[str, dict], target: Union[str, dict],
+                 mapping: Optional[Sequence[int]] = None) -> None:
         self.source = get_layout(source)
         self.target = get_layout(target)
+        if mapping is not None:
+            self._register(list(mapping))
         self.index = get_joint_mapping(self.source.name, self.target.name)
+
+    def _register(self, mapping: Sequence[int]) -> None:
+        try:
+            known = get_joint_mapping(self.source.name, self.target.name)
+        except KeyError:
+            known = None
+        if known is None:
+            register_joint_mapping(self.source.name, self.target.name,
+                                   mapping)
+        elif not np.array_equal(known, mapping):
+            raise ValueError(
+                f'ConvertLayout: mapping {self.source.name}->'
+                f'{self.target.name} {list(mapping)} contradicts the '
+                f'registered one {known.tolist()}')
 
     def transform(self, results: Dict) -> Dict:
         kp = check_keypoint(results, type(self).__name__,

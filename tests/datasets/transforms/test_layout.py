@@ -45,3 +45,25 @@ def test_mask_invisible_joints(sample, missing):
     assert missing(out)[0, :, 3].all() and missing(out).sum() == 40
     with pytest.raises(KeyError, match='needs keypoint_score'):
         MaskInvisibleJoints()(sample())
+
+
+def test_convert_layout_to_inline_layout(sample, missing):
+    """A target declared inline (a layout dict) with its joint mapping:
+    head and both wrists of penn, plus one joint penn lacks."""
+    target = dict(name='test_penn_head_wrists', num_node=4,
+                  inward=[(1, 0), (2, 0), (3, 0)], center=0, dims=2,
+                  parts=dict(head=[0, 3], left_arm=[1], right_arm=[2]))
+    penn = sample(V=13, C=2, score=True)
+    out = ConvertLayout('penn', target, mapping=[0, 5, 6, -1])(dict(penn))
+    assert out['layout'] == 'test_penn_head_wrists'
+    np.testing.assert_array_equal(out['keypoint'][:, :, :3],
+                                  penn['keypoint'][:, :, [0, 5, 6]])
+    assert missing(out)[:, :, 3].all() and not missing(out)[:, :, :3].any()
+    assert (out['keypoint_score'][:, :, 3] == 0).all()
+    # registered: later instances (and other pipelines) may omit it, or
+    # repeat it; a different one is an error
+    assert ConvertLayout('penn', target.copy()).index.tolist() == \
+        [0, 5, 6, -1]
+    ConvertLayout('penn', target, mapping=[0, 5, 6, -1])
+    with pytest.raises(ValueError, match='contradicts'):
+        ConvertLayout('penn', target, mapping=[0, 6, 5, -1])
