@@ -54,7 +54,7 @@ def main() -> None:
         'Synthetic low-quality task (60 % joint drop, jitter 0.05, one limb '
         'occluded in half the samples), top-1 on the low-quality validation '
         f'split at the last epoch; students seeds {args.seeds}, teacher seed '
-        f'{args.teacher_seed}.')
+        f'{args.teacher_seed}.', reuse=args.reuse)
     exp.make_data(DATA, 'data/generate_synthetic.py', ['--out', DATA])
     epochs = epoch_options(args.epochs)
     # the teacher, also tested on the students' data, then the students

@@ -30,8 +30,8 @@ import numpy as np
 from mmengine.config import Config
 
 __all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
-           'epoch_options', 'kd_methods', 'teacher_jobs', 'part_matrix_source', 'student_jobs',
-           'parse_experiment_args']
+           'epoch_options', 'kd_methods', 'paired_variants', 'teacher_jobs',
+           'part_matrix_source', 'student_jobs', 'parse_experiment_args']
 
 #: the repository root: the tools run from here
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -120,6 +120,21 @@ def kd_methods(config_name: str,
     return methods
 
 
+def paired_variants(methods: Dict[str, Method], names: Sequence[str],
+                    ratio: float = 0.1) -> Dict[str, Method]:
+    """``<name>-pr<percent>``: each distillation method of ``names`` with
+    only ``ratio`` of the training samples paired with their high-quality
+    twin (``model.paired_ratio``; the others learn from the labels and, in
+    PartKD, from the bank)."""
+    pct = round(100 * ratio)
+    return {
+        f'{name}-pr{pct}': m._replace(
+            description=f'{m.description}, {pct} % of the samples paired',
+            cfg_options={**m.cfg_options, 'model.paired_ratio': ratio})
+        for name in names for m in [methods[name]]
+    }
+
+
 def teacher_jobs(config: str, seed: int, train_options: Dict[str, Option],
                  lq_configs: Dict[str, str]) -> List[Job]:
     """The job ``teacher`` (trained and tested on clean data) and, for
@@ -169,6 +184,11 @@ def parse_experiment_args(
     parser.add_argument('--epochs', type=int, default=epochs,
                         help='override max_epochs of every training')
     parser.add_argument('--teacher-seed', type=int, default=0)
+    parser.add_argument(
+        '--reuse', action='store_true',
+        help='reuse the jobs of the work dir\'s results.json whose config, '
+        'seed and options are unchanged (and whose checkpoint exists) '
+        'instead of running them again: add methods or seeds to a table')
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args()
@@ -227,10 +247,13 @@ class Experiment:
             (``logs/``), the part matrices and the results go here.
         title (str): First line of ``results.md``.
         root (str): Where the tools run (the repository root).
+        reuse (bool): Reuse the records of ``work_dir/results.json`` for
+            jobs with the same name, config, seed and options (resolved:
+            the same teacher checkpoint) whose checkpoint still exists.
     """
 
     def __init__(self, work_dir: str, title: str = '',
-                 root: str = REPO_ROOT) -> None:
+                 root: str = REPO_ROOT, reuse: bool = False) -> None:
         self.root = root
         self.work_dir = work_dir
         self.title = title
@@ -242,6 +265,11 @@ class Experiment:
         self.rows: Dict[str, List[float]] = {}
         self.job_records: Dict[str, dict] = {}
         self.part_matrices: Dict[tuple, str] = {}
+        self.previous: Dict[str, dict] = {}
+        results = osp.join(work_dir, 'results.json')
+        if reuse and osp.isfile(results):
+            with open(results) as f:
+                self.previous = json.load(f)['jobs']
 
     # ------------------------------------------------------------- tools
     def say(self, msg: str) -> None:
@@ -330,23 +358,61 @@ class Experiment:
         return self.part_matrices[key]
 
     # -------------------------------------------------------------- jobs
+    def _reusable(self, job: Job, options: Dict[str, Any],
+                  train_options: Dict[str, Any]) -> Optional[dict]:
+        """The previous record of ``job`` if it ran with the same config,
+        seed and options, else None."""
+        prev = self.previous.get(job.name)
+        if prev is None or (prev['config'], prev['seed']) != (job.config,
+                                                              job.seed):
+            return None
+        recorded = dict(prev['cfg_options'])
+        matrix = recorded.pop('model.part_head.part_matrix', None)
+        if 'model.part_head.part_matrix' in options:
+            recorded['model.part_head.part_matrix'] = matrix
+        if recorded != options or (job.train and prev.get(
+                'train_options', train_options) != train_options):
+            return None
+        if not osp.isfile(osp.join(self.root, prev['checkpoint'])):
+            return None
+        if matrix is not None and 'model.part_head.part_matrix' not in \
+                options:
+            if not osp.isfile(osp.join(self.root, matrix)):
+                return None
+            source = part_matrix_source(osp.join(self.root, job.config),
+                                        options)
+            self.part_matrices.setdefault(source, matrix)
+        return prev
+
     def run_job(self, job: Job) -> None:
         if job.name in self.job_records:
             raise ValueError(f'two jobs are named "{job.name}"')
         t = time.time()
         options = self._resolved(job.cfg_options)
+        train_options = self._resolved(job.train_options)
+        prev = self._reusable(job, options, train_options)
+        if prev is not None:
+            self.say(f'{job.name}: reused from results.json')
+            if job.train:
+                self.checkpoints[job.name] = prev['checkpoint']
+            if job.test:
+                self.metrics[job.name] = prev['metrics']
+                if job.row is not None:
+                    self.rows.setdefault(job.row, []).append(
+                        100 * prev['metrics']['acc/top1'])
+            self.job_records[job.name] = prev
+            return
         source = part_matrix_source(osp.join(self.root, job.config),
                                     options)
         if source is not None:
             options['model.part_head.part_matrix'] = self.part_matrix(
                 *source)
         record = dict(config=job.config, seed=job.seed, row=job.row,
-                      cfg_options=options)
+                      cfg_options=options, train_options=train_options)
         if job.train:
             self.say(f'{job.name}: training {job.config} (seed {job.seed})')
-            checkpoint = self.train(
-                job.name, job.config, job.seed,
-                {**options, **self._resolved(job.train_options)})
+            checkpoint = self.train(job.name, job.config, job.seed,
+                                    {**options, **train_options})
             self.checkpoints[job.name] = checkpoint
         else:
             checkpoint = self.resolve(job.checkpoint)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from mmpartkd.apis.experiment import (CheckpointOf, Experiment, Job,
-                                      Method, part_matrix_source,
-                                      student_jobs)
+                                      Method, paired_variants,
+                                      part_matrix_source, student_jobs)
 
 LOADER = """
 train_dataloader = dict(batch_size=8, num_workers=0, persistent_workers=False,
@@ -107,3 +107,82 @@ def test_teacher_jobs_and_kd_methods(repo_root):
         'configs/partkd/partkd-uniform_x.py'
     assert list(methods) == ['baseline', 'logitkd', 'featkd', 'partkd',
                              'partkd-uniform']
+
+
+def test_paired_variants():
+    methods = {'partkd': Method('p.py', 'PartKD', {'model.x': 1})}
+    variants = paired_variants(methods, ['partkd'], 0.1)
+    assert list(variants) == ['partkd-pr10']
+    m = variants['partkd-pr10']
+    assert m.config == 'p.py' and m.distill
+    assert m.cfg_options == {'model.x': 1, 'model.paired_ratio': 0.1}
+    assert m.description == 'PartKD, 10 % of the samples paired'
+    assert methods['partkd'].cfg_options == {'model.x': 1}  # not mutated
+
+
+def test_reuse_previous_records(tmp_path):
+    """--reuse takes a job from results.json only when its config, seed and
+    (resolved) options are unchanged and its checkpoint exists; any other
+    job runs its tool."""
+    work = tmp_path / 'exp'
+    ckpt = tmp_path / 'teacher.pth'
+    ckpt.write_text('')
+    for config in ('t.py', 's.py'):  # no part head: no matrix to measure
+        (tmp_path / config).write_text("model = dict(type='Recognizer')\n")
+    matrix = tmp_path / 'm.npy'
+    np.save(matrix, np.ones((2, 6)))
+    records = {
+        'teacher': dict(config='t.py', seed=0, row='teacher', cfg_options={},
+                        train_options={'train_cfg.max_epochs': 2},
+                        checkpoint=str(ckpt),
+                        metrics={'acc/top1': 0.5}),
+        'student_seed0': dict(
+            config='s.py', seed=0, row='student',
+            cfg_options={'model.teacher_ckpt': str(ckpt),
+                         'model.part_head.part_matrix': 'uniform'},
+            checkpoint=str(ckpt), metrics={'acc/top1': 0.25}),
+    }
+    work.mkdir()
+    (work / 'results.json').write_text(json.dumps({'jobs': records}))
+
+    class ToolRan(Exception):
+        pass
+
+    def run(jobs, reuse=True):
+        exp = Experiment(str(work), reuse=reuse, root=str(tmp_path))
+        ran = []
+
+        def tool(name, *args):
+            ran.append(name)
+            raise ToolRan
+
+        exp.tool = tool
+        for job in jobs:
+            try:
+                exp.run_job(job)
+            except ToolRan:
+                pass
+        return exp, ran
+
+    teacher = Job('teacher', 't.py', train_options={
+        'train_cfg.max_epochs': 2}, row='teacher')
+    student = Job('student_seed0', 's.py', cfg_options={
+        'model.teacher_ckpt': CheckpointOf('teacher'),
+        'model.part_head.part_matrix': 'uniform'}, row='student')
+    exp, ran = run([teacher, student])
+    assert ran == []
+    assert exp.rows == {'teacher': [50.0], 'student': [25.0]}
+    assert exp.checkpoints['teacher'] == str(ckpt)
+    # other epochs, another seed, other options, no reuse: the tool runs
+    for job in (Job('teacher', 't.py', train_options={
+                    'train_cfg.max_epochs': 3}),
+                Job('teacher', 't.py', seed=1,
+                    train_options={'train_cfg.max_epochs': 2})):
+        assert run([job])[1] == ['train_teacher']
+    changed = Job('student_seed0', 's.py', cfg_options={
+        'model.teacher_ckpt': str(ckpt),
+        'model.part_head.part_matrix': str(matrix)})
+    assert run([changed])[1] == ['train_student_seed0']
+    assert run([teacher], reuse=False)[1] == ['train_teacher']
+    ckpt.unlink()
+    assert run([teacher])[1] == ['train_teacher']

@@ -17,8 +17,9 @@ from typing import Dict
 
 from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
                                       JobFailed, Method, epoch_options,
-                                      kd_methods, parse_experiment_args,
-                                      student_jobs, teacher_jobs)
+                                      kd_methods, paired_variants,
+                                      parse_experiment_args, student_jobs,
+                                      teacher_jobs)
 
 LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
 DATA = 'data/penn_action/penn_2d.pkl'
@@ -69,7 +70,7 @@ PARTKD_VARIANTS = {
 def students(protocol: str) -> Dict[str, Method]:
     """method -> :class:`Method` of a protocol's students."""
     name = NAME.format(protocol)
-    methods = kd_methods(name)
+    methods = kd_methods(name, {'partkd-combined': 'PartKD + feature KD'})
     partkd, baseline = methods['partkd'].config, methods['baseline'].config
     methods.update({
         'logitkd-w025': methods['logitkd']._replace(
@@ -85,12 +86,9 @@ def students(protocol: str) -> Dict[str, Method]:
     })
     # only 10 % of the training samples keep their high-quality twin: the
     # setting the multi-sample loss is built for
-    for method in ('logitkd', 'featkd', 'partkd',
-                   'partkd-fixedteacher-paired'):
-        m = methods[method]
-        methods[f'{method}-pr10'] = m._replace(
-            description=f'{m.description}, 10 % of the samples paired',
-            cfg_options={**m.cfg_options, 'model.paired_ratio': 0.1})
+    methods.update(paired_variants(methods, (
+        'logitkd', 'featkd', 'partkd', 'partkd-combined', 'partkd-uniform',
+        'partkd-fixedteacher-paired')))
     return methods
 
 
@@ -111,7 +109,7 @@ def main() -> None:
         'joints removed, then mild = 50 % drop + jitter 0.02, harsh = 80 % '
         'drop + jitter 0.05), top-1 on the corrupted test split at the last '
         f'epoch; students seeds {args.seeds}, teacher seed '
-        f'{args.teacher_seed}.')
+        f'{args.teacher_seed}.', reuse=args.reuse)
     exp.make_data(DATA, 'data/penn_action.py',
                   [LABELS, '--out', DATA, '--no-progress'])
     epochs = epoch_options(args.epochs)
