@@ -17,6 +17,8 @@ from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmpartkd.structures import check_keypoint_array
 
+from .subset import stratified_subset
+
 __all__ = ['SafePoseDataset', 'AnnotationError', 'check_annotations',
            'load_annotation_file']
 
@@ -84,6 +86,12 @@ class SafePoseDataset(PoseDataset):
             for ``nturgb+d``); None accepts any count.
         check_finite (bool): Refuse NaN/inf coordinates (one pass over the
             data at load time). Defaults to True.
+        subset (dict, optional): Keep a class-stratified part of the split:
+            ``dict(fraction=0.8, seed=0, rest=False)``
+            (:func:`stratified_subset`); ``rest=True`` keeps the other
+            samples, e.g. a held-out part of the training split to choose
+            loss weights on: train on ``dict(fraction=0.8)``, validate on
+            ``split='train', subset=dict(fraction=0.8, rest=True)``.
     """
 
     def __init__(self,
@@ -91,9 +99,17 @@ class SafePoseDataset(PoseDataset):
                  pipeline: List[Union[Dict, Callable]],
                  num_joints: Optional[int] = None,
                  check_finite: bool = True,
+                 subset: Optional[dict] = None,
                  **kwargs) -> None:
         self.num_joints = num_joints
         self.check_finite = check_finite
+        if subset is not None:
+            unknown = set(subset) - {'fraction', 'seed', 'rest'}
+            if 'fraction' not in subset or unknown:
+                raise ValueError(
+                    f'SafePoseDataset subset={subset}: expected '
+                    'dict(fraction=..., seed=0, rest=False)')
+        self.subset = subset
         super().__init__(ann_file, pipeline=pipeline, **kwargs)
 
     def load_data_list(self) -> List[Dict]:
@@ -129,6 +145,17 @@ class SafePoseDataset(PoseDataset):
                     'or a dict with "annotations"')
         check_annotations(data_list, path, self.num_joints,
                           self.check_finite)
+        if self.subset is not None:
+            unlabelled = [i for i, x in enumerate(data_list)
+                          if 'label' not in x]
+            if unlabelled:
+                raise AnnotationError(
+                    f'annotation file "{path}": subset={self.subset} '
+                    f'stratifies by label, but sample index {unlabelled[0]} '
+                    'has no "label"')
+            keep = stratified_subset([x['label'] for x in data_list],
+                                     **self.subset)
+            data_list = [data_list[i] for i in keep]
         if 'video' in self.data_prefix:
             for item in data_list:
                 for key in ('filename', 'frame_dir'):

@@ -9,7 +9,9 @@
 # ann_file, here and in every dataset base, is relative to the repository
 # root, where tools/train.py and tools/test.py are run (mmaction2's
 # convention for data/...).
-dataset_type = 'PoseDataset'
+# SafePoseDataset: PoseDataset with clear errors for bad annotation files and
+# an optional class-stratified subset (a held-out part, small-data studies)
+dataset_type = 'SafePoseDataset'
 ann_file = 'data/penn_action/penn_2d.pkl'
 
 train_pipeline = [
