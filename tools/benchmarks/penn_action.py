@@ -1,7 +1,8 @@
 """PartKD on the real Penn Action labels: the Penn tables of configs/partkd/README.md.
 
     python tools/benchmarks/penn_action.py [--seeds 0 1 2] [--epochs 20] \
-        [--protocols mild harsh] [--methods baseline featkd partkd ...]
+        [--protocols mild harsh] [--methods baseline featkd partkd ...] \
+        [--train-fraction 0.25] [--reuse]
 
 Converts ``../shared/data/penn_action/labels`` (never copied into the
 repository) if ``data/penn_action/penn_2d.pkl`` is absent, trains the teacher
@@ -92,14 +93,21 @@ def students(protocol: str) -> Dict[str, Method]:
     return methods
 
 
+def add_arguments(parser) -> None:
+    parser.add_argument('--protocols', nargs='+', choices=PROTOCOLS,
+                        default=list(PROTOCOLS))
+    parser.add_argument(
+        '--train-fraction', type=float, default=None,
+        help='train every model on this class-stratified share of the '
+        'training split (SafePoseDataset subset; small-data studies)')
+
+
 def main() -> None:
     args = parse_experiment_args(
         __doc__, 'work_dirs/penn_action', seeds=(0, 1, 2),
         methods=('baseline', 'logitkd', 'featkd', 'partkd'),
         known=students('harsh'),
-        add_arguments=lambda p: p.add_argument(
-            '--protocols', nargs='+', choices=PROTOCOLS,
-            default=list(PROTOCOLS)))
+        add_arguments=add_arguments)
     if not osp.isdir(osp.join(REPO_ROOT, LABELS)):
         sys.exit(f'Penn Action labels not found at {LABELS} (relative to '
                  'the repository root)')
@@ -109,15 +117,21 @@ def main() -> None:
         'joints removed, then mild = 50 % drop + jitter 0.02, harsh = 80 % '
         'drop + jitter 0.05), top-1 on the corrupted test split at the last '
         f'epoch; students seeds {args.seeds}, teacher seed '
-        f'{args.teacher_seed}.', reuse=args.reuse)
+        f'{args.teacher_seed}.' + (
+            f' Every model trained on a class-stratified '
+            f'{100 * args.train_fraction:g} % of the training split.'
+            if args.train_fraction is not None else ''), reuse=args.reuse)
     exp.make_data(DATA, 'data/penn_action.py',
                   [LABELS, '--out', DATA, '--no-progress'])
-    epochs = epoch_options(args.epochs)
-    jobs = teacher_jobs(TEACHER, args.teacher_seed, epochs, {
+    train_options = epoch_options(args.epochs)
+    if args.train_fraction is not None:
+        train_options['train_dataloader.dataset.subset.fraction'] = \
+            args.train_fraction
+    jobs = teacher_jobs(TEACHER, args.teacher_seed, train_options, {
         p: f'configs/baselines/{NAME.format(p)}' for p in args.protocols})
     for protocol in args.protocols:
         jobs += student_jobs(students(protocol), args.methods, args.seeds,
-                             epochs, prefix=f'{protocol}_',
+                             train_options, prefix=f'{protocol}_',
                              tag=f'{protocol}: ')
     try:
         exp.run(jobs)
