@@ -19,6 +19,15 @@ angular_velocity  ``s * (theta[t+1, v] - theta[t, v]) * normalize(r[t, v])``
                   ``b[axis_parent(v)]``; the last frame is 0
 ================  ========================================================
 
+Missing joints (zero coordinates, e.g. after ``MaskInvisibleJoints`` or
+``RandomJointDrop``) give finite values (docs/method.md#modalities): the
+bone of a missing joint is ``-x[parent]`` (``x[v]`` when only the parent is
+missing, 0 when both are), the motion into / out of a missing frame
+``-s * x[t]`` / ``s * x[t+1]``, and the angle ``theta`` with a zero-length
+bone 0; at a frame where a bone has zero length its rotation axis and
+angular velocity are 0, and the frame before it gets
+``-s * theta[t] * normalize(r[t])`` (at most ``s * pi`` long).
+
 ``s`` is the time scale, output frames per original frame (IKEM: ``50 / L``
 for a clip of ``L`` frames resized to 50), read from ``results['time_scale']``.
 
@@ -235,6 +244,8 @@ def compute_modalities(keypoint: np.ndarray,
         else:  # angular_velocity
             nb = _normalize(bone())
             np_ = nb[:, :, axis_parent]
+            # a zero-length bone gives arctan2(0, +0.) = 0 (np.sum starts
+            # from +0., so no -0. dot product; #modalities)
             theta = np.arctan2(
                 np.linalg.norm(np.cross(nb, np_, axis=-1), axis=-1),
                 np.sum(nb * np_, axis=-1))  # (M, T, V)
