@@ -44,7 +44,14 @@ class PartKDDistiller(TeacherStudentBase):
       every sample against teacher part embeddings of the paired samples of
       the batch and of the head's memory bank;
     - ``loss_kd`` (optional): logit KD on paired samples;
-    - ``loss_feat`` (optional): SKD-style feature KD on paired samples.
+    - ``loss_feat`` (optional): SKD-style feature KD on paired samples;
+    - ``loss_part_reg`` (optional, with ``part_head``): per-part regression
+      of each paired sample's student part embeddings onto its twin's
+      teacher part embeddings (:class:`PartRegressionLoss`).
+
+    ``part_head`` with ``loss_feat`` and/or ``loss_part_reg`` is the
+    combined objective (docs/method.md#combined-objective): twins get
+    instance-level alignment, every sample the part contrast.
 
     The teacher is frozen (:class:`TeacherStudentBase`: loaded strictly, no
     gradients, always in ``eval()`` mode, never re-initialised) and runs
@@ -73,6 +80,10 @@ class PartKDDistiller(TeacherStudentBase):
             the head checks a part matrix file.
         loss_kd (dict, optional): Logit KD loss (:class:`LogitKDLoss`).
         loss_feat (dict, optional): Feature KD loss (:class:`FeatureKDLoss`).
+        loss_part_reg (dict, optional): Part regression loss
+            (:class:`PartRegressionLoss`); needs ``part_head`` (whose
+            contrast trains the teacher-side projection that gives the
+            targets; this term does not, its targets are detached).
         paired_ratio (float): Fraction of training samples that keep their
             high-quality twin (see :func:`paired_mask`); the others are
             trained through the memory bank's positives and ``loss_cls``.
@@ -105,6 +116,7 @@ class PartKDDistiller(TeacherStudentBase):
                  part_head: Optional[dict] = None,
                  loss_kd: Optional[dict] = None,
                  loss_feat: Optional[dict] = None,
+                 loss_part_reg: Optional[dict] = None,
                  paired_ratio: float = 1.0,
                  paired_seed: int = 0,
                  part_block: Optional[int] = None,
@@ -117,6 +129,10 @@ class PartKDDistiller(TeacherStudentBase):
         if part_head is None and loss_kd is None and loss_feat is None:
             raise ValueError('PartKDDistiller needs at least one of '
                              'part_head, loss_kd, loss_feat')
+        if loss_part_reg and part_head is None:
+            raise ValueError('loss_part_reg needs part_head (and its part '
+                             'necks): the part contrast trains the '
+                             'teacher-side projection it regresses onto')
         self.paired_ratio = float(paired_ratio)
         self.paired_seed = int(paired_seed)
         self.student = MODELS.build(build_model_cfg(student, 'student'))
@@ -155,6 +171,8 @@ class PartKDDistiller(TeacherStudentBase):
             self._check_part_modules(num_classes)
         self.loss_kd = MODELS.build(loss_kd) if loss_kd else None
         self.loss_feat = MODELS.build(loss_feat) if loss_feat else None
+        self.loss_part_reg = MODELS.build(loss_part_reg) if loss_part_reg \
+            else None
         self.feat_proj = None
         if self.loss_feat is not None:
             c_s = self.student.cls_head.in_channels
@@ -344,6 +362,9 @@ class PartKDDistiller(TeacherStudentBase):
             losses.update(
                 self.part_head.loss(s_parts, labels, t_parts, labels[idx],
                                     twin_index))
+            if self.loss_part_reg is not None:
+                losses['loss_part_reg'] = self.part_regression(
+                    s_parts[idx], t_parts)
         if self.loss_kd is not None or self.loss_feat is not None:
             share = self.paired_share(paired)
         if self.loss_kd is not None:
@@ -355,6 +376,26 @@ class PartKDDistiller(TeacherStudentBase):
                 feat_s, teacher['feat'].to(feat_s.dtype))
         return losses
 
+    def part_regression(self, s_parts: torch.Tensor,
+                        t_parts: torch.Tensor) -> torch.Tensor:
+        """``loss_part_reg`` of this rank's paired samples.
+
+        Args:
+            s_parts (torch.Tensor): ``(n, P, D)`` student part embeddings of
+                the paired samples.
+            t_parts (torch.Tensor): ``(n, P, D)`` their twins' teacher part
+                embeddings (detached by the loss).
+
+        Returns:
+            torch.Tensor: The loss averaged over the paired samples with a
+            part both sides have, times this rank's share of them (see
+            :meth:`paired_share`); an exact zero that keeps the student in
+            the graph when there is none.
+        """
+        counted = self.loss_part_reg.usable_parts(s_parts, t_parts).any(1)
+        return self.paired_share(counted) * self.loss_part_reg(
+            s_parts, t_parts)
+
     @staticmethod
     def paired_share(paired: torch.Tensor) -> torch.Tensor:
         """This rank's paired samples over the mean count per rank (1
@@ -364,7 +405,9 @@ class PartKDDistiller(TeacherStudentBase):
         ranks hold different numbers of them; scaled by this share, the
         gradient DDP averages over ranks is the gradient of the mean over
         the global batch's paired samples, as in one process. One
-        ``all_reduce`` on every rank.
+        ``all_reduce`` on every rank. ``paired`` ``(N,)`` bool marks the
+        samples the loss averages over (for ``loss_part_reg``: the paired
+        samples with a part both sides have).
         """
         count = paired.sum().float()
         world = get_world_size()
