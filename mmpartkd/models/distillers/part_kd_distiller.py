@@ -5,6 +5,7 @@ from typing import Dict, Optional
 import torch
 import torch.nn as nn
 from mmengine.dist import get_world_size
+from mmengine.logging import MessageHub
 
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
@@ -90,6 +91,13 @@ class PartKDDistiller(TeacherStudentBase):
             Below 1 every data sample needs ``sample_idx`` in its metainfo
             (mmengine datasets set it, ``PackDistillInputs`` keeps it).
         paired_seed (int): Seed of the paired/unpaired assignment.
+        distill_warmup_iters (int): Scale every distillation loss by
+            ``min(1, (iter + 1) / distill_warmup_iters)``, the training
+            iteration read from mmengine's ``MessageHub`` (so a resumed run
+            continues the ramp); ``loss_cls`` is never scaled. 0 (default):
+            no warm-up. Early in training the student's features are
+            random, and the contrast then pulls them by random directions
+            (docs/method.md#distillation-warm-up).
         part_block (int, optional): Pool the parts from the output of this
             backbone block (``backbone.gcn[part_block]``, negative counts
             from the end) in teacher and student instead of the backbone
@@ -119,6 +127,7 @@ class PartKDDistiller(TeacherStudentBase):
                  loss_part_reg: Optional[dict] = None,
                  paired_ratio: float = 1.0,
                  paired_seed: int = 0,
+                 distill_warmup_iters: int = 0,
                  part_block: Optional[int] = None,
                  teacher_cache: Optional[str] = None,
                  data_preprocessor: Optional[dict] = None,
@@ -133,8 +142,13 @@ class PartKDDistiller(TeacherStudentBase):
             raise ValueError('loss_part_reg needs part_head (and its part '
                              'necks): the part contrast trains the '
                              'teacher-side projection it regresses onto')
+        if not (isinstance(distill_warmup_iters, int)
+                and distill_warmup_iters >= 0):
+            raise ValueError('distill_warmup_iters must be an int >= 0, got '
+                             f'{distill_warmup_iters!r}')
         self.paired_ratio = float(paired_ratio)
         self.paired_seed = int(paired_seed)
+        self.distill_warmup_iters = distill_warmup_iters
         self.student = MODELS.build(build_model_cfg(student, 'student'))
         self.build_teacher(teacher, teacher_ckpt)
         self.part_block = part_block
@@ -333,7 +347,8 @@ class PartKDDistiller(TeacherStudentBase):
         """Losses of one batch; see the class docstring."""
         feats, _ = self.student.extract_feat(inputs)
         logits = self.student.cls_head(feats)
-        losses = self.student.cls_head.loss_by_feat(logits, data_samples)
+        head_losses = self.student.cls_head.loss_by_feat(logits, data_samples)
+        losses = {}  # the distillation losses
 
         paired = self.paired(data_samples).to(inputs.device)
         idx = paired.nonzero().squeeze(1)
@@ -374,7 +389,17 @@ class PartKDDistiller(TeacherStudentBase):
             feat_s = self.feat_proj(pool_gcn_feature(feats)[idx])
             losses['loss_feat'] = share * self.loss_feat(
                 feat_s, teacher['feat'].to(feat_s.dtype))
-        return losses
+        if self.distill_warmup_iters:
+            w = self.warmup_factor()
+            losses = {k: w * v if k.startswith('loss') else v
+                      for k, v in losses.items()}
+        return {**head_losses, **losses}
+
+    def warmup_factor(self) -> float:
+        """``min(1, (iter + 1) / distill_warmup_iters)`` at the current
+        training iteration (mmengine's ``MessageHub`` info ``iter``)."""
+        it = MessageHub.get_current_instance().get_info('iter', 0)
+        return min(1., (it + 1) / self.distill_warmup_iters)
 
     def part_regression(self, s_parts: torch.Tensor,
                         t_parts: torch.Tensor) -> torch.Tensor:
