@@ -12,9 +12,10 @@ the variants of ``PARTKD_VARIANTS``, ``<method>-pr10`` and ``teacher-init``)
 with every seed, and writes ``results.md`` / ``results.json`` into the work
 dir (:class:`mmpartkd.apis.Experiment`, the runner of ``tools/demo.py``).
 """
+import math
 import os.path as osp
 import sys
-from typing import Dict
+from typing import Dict, Optional
 
 from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
                                       JobFailed, Method, epoch_options,
@@ -27,6 +28,8 @@ DATA = 'data/penn_action/penn_2d.pkl'
 NAME = 'stgcn-q_1xb32-joint-{}-u32-30e_penn-official-keypoint-2d.py'
 TEACHER = 'configs/baselines/' + NAME.replace('-{}', '')
 PROTOCOLS = ('mild', 'harsh')
+# samples of the official training split; the configs' batch size
+TRAIN_SAMPLES, BATCH = 1258, 32
 
 
 def _neck_channels(c: int) -> dict:
@@ -68,7 +71,8 @@ PARTKD_VARIANTS = {
 }
 
 
-def students(protocol: str) -> Dict[str, Method]:
+def students(protocol: str,
+             train_fraction: Optional[float] = None) -> Dict[str, Method]:
     """method -> :class:`Method` of a protocol's students."""
     name = NAME.format(protocol)
     methods = kd_methods(name, {'partkd-combined': 'PartKD + feature KD'})
@@ -84,6 +88,11 @@ def students(protocol: str) -> Dict[str, Method]:
                                    'teacher')}, distill=False),
         **{k: Method(partkd, desc, opts)
            for k, (desc, opts) in PARTKD_VARIANTS.items()},
+        # the distillation losses ramp in over the first 5 epochs
+        'partkd-warmup': Method(
+            partkd, 'PartKD, distillation warm-up over 5 epochs',
+            {'model.distill_warmup_iters': 5 * math.ceil(
+                round(TRAIN_SAMPLES * (train_fraction or 1.)) / BATCH)}),
     })
     # only 10 % of the training samples keep their high-quality twin: the
     # setting the multi-sample loss is built for
@@ -130,7 +139,8 @@ def main() -> None:
     jobs = teacher_jobs(TEACHER, args.teacher_seed, train_options, {
         p: f'configs/baselines/{NAME.format(p)}' for p in args.protocols})
     for protocol in args.protocols:
-        jobs += student_jobs(students(protocol), args.methods, args.seeds,
+        jobs += student_jobs(students(protocol, args.train_fraction),
+                             args.methods, args.seeds,
                              train_options, prefix=f'{protocol}_',
                              tag=f'{protocol}: ')
     try:
