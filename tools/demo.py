@@ -61,7 +61,7 @@ def main() -> None:
     jobs = teacher_jobs(TEACHER, args.teacher_seed, epochs, {'': BASELINE}) \
         + student_jobs(METHODS, args.methods, args.seeds, epochs)
     try:
-        exp.run(jobs)
+        exp.run(jobs, workers=args.workers)
         note = check_export(exp, f'partkd_seed{args.seeds[0]}') \
             if 'partkd' in args.methods else ''
     except JobFailed as e:

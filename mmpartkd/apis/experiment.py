@@ -21,7 +21,9 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import (Any, Callable, Dict, List, NamedTuple, Optional,
                     Sequence, Tuple, Union)
@@ -185,6 +187,10 @@ def parse_experiment_args(
                         help='override max_epochs of every training')
     parser.add_argument('--teacher-seed', type=int, default=0)
     parser.add_argument(
+        '--workers', type=int, default=1,
+        help='jobs run at once (one process each; with OMP_NUM_THREADS=1, '
+        'up to the number of cores)')
+    parser.add_argument(
         '--reuse', action='store_true',
         help='reuse the jobs of the work dir\'s results.json whose config, '
         'seed and options are unchanged (and whose checkpoint exists) '
@@ -234,6 +240,13 @@ def part_matrix_source(config: str, cfg_options: Dict[str, Any]
     return teacher, model.get('teacher_ckpt'), model.get('part_block')
 
 
+def _dependencies(job: Job) -> List[str]:
+    """Names of the jobs whose checkpoints ``job`` uses."""
+    values = [*job.cfg_options.values(), *job.train_options.values(),
+              job.checkpoint]
+    return [v.job for v in values if isinstance(v, CheckpointOf)]
+
+
 def _option_args(options: Dict[str, Any]) -> List[str]:
     return ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()] \
         if options else []
@@ -262,7 +275,8 @@ class Experiment:
         self.start = time.time()
         self.checkpoints: Dict[str, str] = {}
         self.metrics: Dict[str, Dict[str, Any]] = {}
-        self.rows: Dict[str, List[float]] = {}
+        self.order: List[str] = []  # job names in the order given
+        self._lock = threading.RLock()
         self.job_records: Dict[str, dict] = {}
         self.part_matrices: Dict[tuple, str] = {}
         self.previous: Dict[str, dict] = {}
@@ -397,16 +411,15 @@ class Experiment:
                 self.checkpoints[job.name] = prev['checkpoint']
             if job.test:
                 self.metrics[job.name] = prev['metrics']
-                if job.row is not None:
-                    self.rows.setdefault(job.row, []).append(
-                        100 * prev['metrics']['acc/top1'])
-            self.job_records[job.name] = prev
+            with self._lock:
+                self.job_records[job.name] = {**prev, 'row': job.row}
             return
         source = part_matrix_source(osp.join(self.root, job.config),
                                     options)
         if source is not None:
-            options['model.part_head.part_matrix'] = self.part_matrix(
-                *source)
+            with self._lock:  # measured once, by the first job needing it
+                options['model.part_head.part_matrix'] = self.part_matrix(
+                    *source)
         record = dict(config=job.config, seed=job.seed, row=job.row,
                       cfg_options=options, train_options=train_options)
         if job.train:
@@ -421,19 +434,67 @@ class Experiment:
             metrics = self.test(job.name, job.test_config or job.config,
                                 checkpoint, options)
             record['metrics'] = self.metrics[job.name] = metrics
-            if job.row is not None:
-                self.rows.setdefault(job.row, []).append(
-                    100 * metrics['acc/top1'])
         record['seconds'] = round(time.time() - t, 1)
-        self.job_records[job.name] = record
+        with self._lock:
+            self.job_records[job.name] = record
 
-    def run(self, jobs: Sequence[Job]) -> Dict[str, List[float]]:
-        """Run the jobs in order; write the results after each job (a long
-        experiment that stops keeps what it measured). Returns the rows:
-        row -> top-1 (%) of each of its jobs."""
-        for job in jobs:
-            self.run_job(job)
+    @property
+    def rows(self) -> Dict[str, List[float]]:
+        """row -> top-1 (%) of each of its tested jobs, in job order."""
+        rows: Dict[str, List[float]] = {}
+        for name in self.order:
+            record = self.job_records.get(name)
+            if record and record.get('row') is not None and \
+                    'metrics' in record:
+                rows.setdefault(record['row'], []).append(
+                    100 * record['metrics']['acc/top1'])
+        return rows
+
+    def _run_and_write(self, job: Job) -> None:
+        self.run_job(job)
+        with self._lock:
             self.write_results()
+
+    def run(self, jobs: Sequence[Job],
+            workers: int = 1) -> Dict[str, List[float]]:
+        """Run the jobs; write the results after each job (a long
+        experiment that stops keeps what it measured). Returns the rows:
+        row -> top-1 (%) of each of its jobs.
+
+        ``workers > 1`` runs up to that many jobs at once (each its own
+        ``tools/train.py`` process: set ``OMP_NUM_THREADS`` so that they do
+        not oversubscribe the cores); a job starts when the jobs whose
+        checkpoints it uses (:class:`CheckpointOf`) have finished. The
+        table keeps the order of ``jobs`` whatever order they finish in.
+        """
+        names = [job.name for job in jobs]
+        if len(set(names)) != len(names) or set(names) & set(self.order):
+            raise ValueError(f'job names must be unique, got {names}')
+        self.order += names
+        if workers <= 1:
+            for job in jobs:
+                self._run_and_write(job)
+            return self.rows
+        futures: Dict[str, Future] = {}
+
+        def after_deps(job: Job, deps: List[Future]) -> None:
+            for dep in deps:
+                dep.result()  # raises if the dependency failed
+            self._run_and_write(job)
+
+        # FIFO: a job starts after every earlier one has started, so a
+        # worker waiting for a dependency never blocks the dependency
+        with ThreadPoolExecutor(workers) as pool:
+            for job in jobs:
+                deps = [futures[d] for d in _dependencies(job)
+                        if d in futures]
+                futures[job.name] = pool.submit(after_deps, job, deps)
+            try:
+                for future in futures.values():
+                    future.result()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         return self.rows
 
     # ----------------------------------------------------------- results

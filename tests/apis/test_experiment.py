@@ -159,7 +159,7 @@ def test_reuse_previous_records(tmp_path):
         exp.tool = tool
         for job in jobs:
             try:
-                exp.run_job(job)
+                exp.run([job])
             except ToolRan:
                 pass
         return exp, ran
@@ -186,3 +186,55 @@ def test_reuse_previous_records(tmp_path):
     assert run([teacher], reuse=False)[1] == ['train_teacher']
     ckpt.unlink()
     assert run([teacher])[1] == ['train_teacher']
+
+
+def test_parallel_workers_keep_dependencies_and_order(tmp_path):
+    """workers=2: students start after their teacher, at most two jobs run
+    at once, the table keeps the jobs' order whatever order they finish
+    in, and a failed job stops the experiment with its error."""
+    import threading
+    import time
+
+    from mmpartkd.apis.experiment import JobFailed
+    for config in ('t.py', 's.py'):
+        (tmp_path / config).write_text("model = dict(type='Recognizer')\n")
+    exp = Experiment(str(tmp_path / 'exp'), root=str(tmp_path))
+    lock, running, events = threading.Lock(), [0], []
+    # the later a student, the faster it trains: they finish out of order
+    seconds = {'teacher': 0.1, 's0': 0.4, 's1': 0.3, 's2': 0.05, 's3': 0.01}
+
+    def train(name, config, seed, options):
+        with lock:
+            running[0] += 1
+            events.append(('start', name, running[0]))
+        if name == 'bad':
+            raise JobFailed('bad job failed')
+        time.sleep(seconds[name])
+        with lock:
+            running[0] -= 1
+            events.append(('end', name))
+        return f'{name}.pth'
+
+    exp.train = train
+    exp.test = lambda name, config, ckpt, options: {
+        'acc/top1': int(ckpt[1]) / 10 if ckpt[0] == 's' else 0.9}
+    teacher_ckpt = {'model.teacher_ckpt': CheckpointOf('teacher')}
+    jobs = [Job('teacher', 't.py', row='teacher'),
+            Job('teacher_lq', 't.py', train=False,
+                checkpoint=CheckpointOf('teacher'), row='teacher lq')]
+    jobs += [Job(f's{i}', 's.py', cfg_options=teacher_ckpt, row='student')
+             for i in range(4)]
+    rows = exp.run(jobs, workers=2)
+    assert rows == {'teacher': [90.0], 'teacher lq': [90.0],
+                    'student': [0.0, 10.0, 20.0, 30.0]}  # job order
+    ends = [e[1] for e in events if e[0] == 'end']
+    assert ends[0] == 'teacher' and ends[1:] != ['s0', 's1', 's2', 's3']
+    assert max(e[2] for e in events if e[0] == 'start') <= 2
+    saved = json.load(open(osp.join(exp.work_dir, 'results.json')))
+    assert saved['rows']['student'] == [0.0, 10.0, 20.0, 30.0]
+    # a failing job: its error comes out of run()
+    seconds['bad'] = 0
+    with pytest.raises(JobFailed, match='bad job failed'):
+        exp.run([Job('bad', 's.py')], workers=2)
+    with pytest.raises(ValueError, match='unique'):
+        exp.run([Job('s0', 's.py')], workers=2)

@@ -134,7 +134,7 @@ def main() -> None:
     jobs += student_jobs(students(args.task), args.methods, args.seeds,
                          epochs)
     try:
-        exp.run(jobs)
+        exp.run(jobs, workers=args.workers)
     except JobFailed as e:
         sys.exit(str(e))
     print('\n' + exp.write_results())

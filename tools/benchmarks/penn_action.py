@@ -144,7 +144,7 @@ def main() -> None:
                              train_options, prefix=f'{protocol}_',
                              tag=f'{protocol}: ')
     try:
-        exp.run(jobs)
+        exp.run(jobs, workers=args.workers)
     except JobFailed as e:
         sys.exit(str(e))
     print('\n' + exp.write_results())
