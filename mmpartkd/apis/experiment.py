@@ -393,9 +393,10 @@ class Experiment:
                 options:
             if not osp.isfile(osp.join(self.root, matrix)):
                 return None
-            source = part_matrix_source(osp.join(self.root, job.config),
-                                        options)
-            self.part_matrices.setdefault(source, matrix)
+            with self._lock:  # mmengine's Config loading is not thread-safe
+                source = part_matrix_source(
+                    osp.join(self.root, job.config), options)
+                self.part_matrices.setdefault(source, matrix)
         return prev
 
     def run_job(self, job: Job) -> None:
@@ -414,10 +415,13 @@ class Experiment:
             with self._lock:
                 self.job_records[job.name] = {**prev, 'row': job.row}
             return
-        source = part_matrix_source(osp.join(self.root, job.config),
-                                    options)
-        if source is not None:
-            with self._lock:  # measured once, by the first job needing it
+        # under the lock: mmengine's Config loading is not thread-safe (its
+        # package-path lookup fails when two threads load configs at once),
+        # and the matrix is measured once, by the first job needing it
+        with self._lock:
+            source = part_matrix_source(osp.join(self.root, job.config),
+                                        options)
+            if source is not None:
                 options['model.part_head.part_matrix'] = self.part_matrix(
                     *source)
         record = dict(config=job.config, seed=job.seed, row=job.row,

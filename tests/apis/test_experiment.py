@@ -238,3 +238,19 @@ def test_parallel_workers_keep_dependencies_and_order(tmp_path):
         exp.run([Job('bad', 's.py')], workers=2)
     with pytest.raises(ValueError, match='unique'):
         exp.run([Job('s0', 's.py')], workers=2)
+
+
+def test_parallel_workers_load_real_configs(repo_root):
+    """Jobs started at once load their (mmaction:: inheriting) configs one
+    at a time: mmengine's Config loading fails when two threads load at
+    once ('Expected str, Requirement, or Distribution')."""
+    import tempfile
+    config = ('configs/baselines/'
+              'stgcn-q_1xb32-joint-lq-u32-30e_synthetic-xsub-keypoint-3d.py')
+    with tempfile.TemporaryDirectory() as work:
+        exp = Experiment(work, root=repo_root)
+        exp.train = lambda name, *args: f'{name}.pth'
+        exp.test = lambda *args: {'acc/top1': 0.5}
+        rows = exp.run([Job(f's{i}', config, i, row='student')
+                        for i in range(8)], workers=4)
+    assert rows == {'student': [50.0] * 8}
