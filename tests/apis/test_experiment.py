@@ -201,7 +201,7 @@ def test_parallel_workers_keep_dependencies_and_order(tmp_path):
     exp = Experiment(str(tmp_path / 'exp'), root=str(tmp_path))
     lock, running, events = threading.Lock(), [0], []
     # the later a student, the faster it trains: they finish out of order
-    seconds = {'teacher': 0.1, 's0': 0.4, 's1': 0.3, 's2': 0.05, 's3': 0.01}
+    seconds = {'teacher': 0.1, 's0': 1.0, 's1': 0.2, 's2': 0.05, 's3': 0.01}
 
     def train(name, config, seed, options):
         with lock:
