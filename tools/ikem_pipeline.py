@@ -36,8 +36,9 @@ from typing import List, NamedTuple, Optional
 
 from mmengine.config import DictAction
 
-from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
-                                      Job, JobFailed, epoch_options)
+from mmpartkd.apis.experiment import (PENN_DATA, REPO_ROOT, CheckpointOf,
+                                      Experiment, Job, JobFailed,
+                                      epoch_options, penn_labels_missing)
 from mmpartkd.apis.ikem_diagnostics import (collapse_report,
                                             format_collapse_report)
 
@@ -61,7 +62,6 @@ class Recipe(NamedTuple):
 
 SYN = '_synthetic-xsub-keypoint-3d.py'
 PENN = '_penn-official-keypoint-2d.py'
-PENN_LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
 RECIPES = {
     'synthetic': Recipe(
         f'{CFG}/ikem-pretrain_stgcn-tiny_1xb32-6m-10e{SYN}',
@@ -77,7 +77,7 @@ RECIPES = {
         f'{CFG}/moco3s_stgcn-tiny_1xb32-3m-{3}e{PENN}',
         f'{CFG}/linear-eval_stgcn-tiny_1xb32-6m-{3}e{PENN}',
         f'{CFG}/linear-eval_stgcn-tiny_1xb32-3m-{3}e{PENN}',
-        'data/penn_action/penn_2d.pkl', 'test',
+        PENN_DATA, 'test',
         'IKEM on Penn Action (official split): linear evaluation, top-1 (%) '
         'on the test split',
         linear3_lq=f'{CFG}/linear-eval_stgcn-tiny_1xb32-3m-harsh-{3}e{PENN}',
@@ -232,12 +232,10 @@ def main():
     exp = Experiment(args.work_dir, f'{recipe.title}, last epoch, seeds '
                      f'{seeds}')
     if args.dataset == 'penn':
-        if not osp.isdir(osp.join(REPO_ROOT, PENN_LABELS)) and \
-                not osp.isfile(osp.join(REPO_ROOT, args.ann_file)):
-            sys.exit(f'Penn Action labels not found at {PENN_LABELS} '
-                     '(relative to the repository root)')
-        exp.make_data(args.ann_file, 'data/penn_action.py',
-                      [PENN_LABELS, '--out', args.ann_file, '--no-progress'])
+        missing = penn_labels_missing()
+        if missing and not osp.isfile(osp.join(REPO_ROOT, args.ann_file)):
+            sys.exit(missing)
+        exp.make_penn_data(args.ann_file)
     else:
         exp.make_data(args.ann_file, 'data/generate_synthetic.py',
                       ['--out', args.ann_file])

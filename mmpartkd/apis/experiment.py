@@ -33,10 +33,25 @@ from mmengine.config import Config
 
 __all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
            'epoch_options', 'kd_methods', 'paired_variants', 'teacher_jobs',
+           'PENN_DATA', 'PENN_LABELS', 'penn_labels_missing',
            'part_matrix_source', 'student_jobs', 'parse_experiment_args']
 
 #: the repository root: the tools run from here
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: Penn Action's labels (read from ../shared, never copied into the
+#: repository) and the annotation file ``tools/data/penn_action.py`` makes
+#: from them, both relative to the repository root
+PENN_LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
+PENN_DATA = 'data/penn_action/penn_2d.pkl'
+
+
+def penn_labels_missing() -> Optional[str]:
+    """The error message when Penn Action's labels are not at
+    :data:`PENN_LABELS`, else None."""
+    if osp.isdir(osp.join(REPO_ROOT, PENN_LABELS)):
+        return None
+    return (f'Penn Action labels not found at {PENN_LABELS} (relative to '
+            'the repository root)')
 
 
 class JobFailed(RuntimeError):
@@ -312,6 +327,11 @@ class Experiment:
         """
         if not osp.isfile(osp.join(self.root, path)):
             self.tool('make_data', tool, args)
+
+    def make_penn_data(self, path: str = PENN_DATA) -> None:
+        """Convert Penn Action's labels into ``path`` unless it exists."""
+        self.make_data(path, 'data/penn_action.py',
+                       [PENN_LABELS, '--out', path, '--no-progress'])
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, CheckpointOf):

@@ -31,14 +31,13 @@ import os.path as osp
 import sys
 from typing import Dict, NamedTuple
 
-from mmpartkd.apis.experiment import (REPO_ROOT, Experiment, Job, JobFailed,
-                                      Method, epoch_options, kd_methods,
+from mmpartkd.apis.experiment import (Experiment, Job, JobFailed, Method,
+                                      epoch_options, kd_methods,
                                       paired_variants, parse_experiment_args,
-                                      student_jobs, teacher_jobs)
+                                      penn_labels_missing, student_jobs,
+                                      teacher_jobs)
 
 SYNTHETIC_DATA = 'data/synthetic/synthetic_3d.pkl'
-PENN_LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
-PENN_DATA = 'data/penn_action/penn_2d.pkl'
 SYNTHETIC_PROTOCOL = ('60 % joint drop, jitter 0.05, one limb occluded in '
                       'half the samples')
 
@@ -91,11 +90,10 @@ def students(task: str) -> Dict[str, Method]:
 def make_data(exp: Experiment, task: str) -> None:
     """The task's annotation file, made by the data tools if absent."""
     if task == 'penn-9j':
-        if not osp.isdir(osp.join(REPO_ROOT, PENN_LABELS)):
-            sys.exit(f'Penn Action labels not found at {PENN_LABELS} '
-                     '(relative to the repository root)')
-        exp.make_data(PENN_DATA, 'data/penn_action.py',
-                      [PENN_LABELS, '--out', PENN_DATA, '--no-progress'])
+        missing = penn_labels_missing()
+        if missing:
+            sys.exit(missing)
+        exp.make_penn_data()
     else:  # as tools/demo.py does
         exp.make_data(SYNTHETIC_DATA, 'data/generate_synthetic.py',
                       ['--out', SYNTHETIC_DATA])

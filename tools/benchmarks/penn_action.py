@@ -13,18 +13,15 @@ with every seed, and writes ``results.md`` / ``results.json`` into the work
 dir (:class:`mmpartkd.apis.Experiment`, the runner of ``tools/demo.py``).
 """
 import math
-import os.path as osp
 import sys
 from typing import Dict, Optional
 
-from mmpartkd.apis.experiment import (REPO_ROOT, CheckpointOf, Experiment,
-                                      JobFailed, Method, epoch_options,
-                                      kd_methods, paired_variants,
-                                      parse_experiment_args, student_jobs,
+from mmpartkd.apis.experiment import (CheckpointOf, Experiment, JobFailed,
+                                      Method, epoch_options, kd_methods,
+                                      paired_variants, parse_experiment_args,
+                                      penn_labels_missing, student_jobs,
                                       teacher_jobs)
 
-LABELS = osp.join('..', 'shared', 'data', 'penn_action', 'labels')
-DATA = 'data/penn_action/penn_2d.pkl'
 NAME = 'stgcn-q_1xb32-joint-{}-u32-30e_penn-official-keypoint-2d.py'
 TEACHER = 'configs/baselines/' + NAME.replace('-{}', '')
 PROTOCOLS = ('mild', 'harsh')
@@ -117,9 +114,9 @@ def main() -> None:
         methods=('baseline', 'logitkd', 'featkd', 'partkd'),
         known=students('harsh'),
         add_arguments=add_arguments)
-    if not osp.isdir(osp.join(REPO_ROOT, LABELS)):
-        sys.exit(f'Penn Action labels not found at {LABELS} (relative to '
-                 'the repository root)')
+    missing = penn_labels_missing()
+    if missing:
+        sys.exit(missing)
     exp = Experiment(
         args.work_dir,
         'Penn Action (real labels, official split; students: invisible '
@@ -130,8 +127,7 @@ def main() -> None:
             f' Every model trained on a class-stratified '
             f'{100 * args.train_fraction:g} % of the training split.'
             if args.train_fraction is not None else ''), reuse=args.reuse)
-    exp.make_data(DATA, 'data/penn_action.py',
-                  [LABELS, '--out', DATA, '--no-progress'])
+    exp.make_penn_data()
     train_options = epoch_options(args.epochs)
     if args.train_fraction is not None:
         train_options['train_dataloader.dataset.subset.fraction'] = \
