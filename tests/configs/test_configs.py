@@ -4,13 +4,15 @@ every metafile entry names a config that loads."""
 import glob
 import importlib.util
 import os.path as osp
+import pickle
 
+import numpy as np
 import pytest
 import torch
 import yaml
 from mmengine.config import Config
 
-from mmaction.registry import MODELS
+from mmaction.registry import DATASETS, MODELS
 from mmpartkd.models.distillers import build_model_cfg
 from mmpartkd.apis.experiment import CheckpointOf
 from mmpartkd.testing import make_distill_batch
@@ -140,3 +142,38 @@ def test_penn_benchmark_variants_build_and_train(method, tmp_path,
     assert bool(cfg.model.get('part_head')) == ('loss_part_contrast' in
                                                 losses)
     assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_penn_benchmark_holdout_trains_and_tests_on_disjoint_parts(
+        tmp_path, monkeypatch):
+    """--holdout F: the training subset 1 - F and the val / test sets (the
+    rest of the same cut of the training split) partition the split."""
+    module = _load_penn_benchmark()
+    with pytest.raises(ValueError, match='holdout'):
+        module.holdout_options(1.0)
+    labels = [0] * 10 + [1] * 5
+    kp = np.zeros((1, 4, 13, 2), np.float32)
+    annos = [dict(frame_dir=f's{i}', label=lab, keypoint=kp, total_frames=4)
+             for i, lab in enumerate(labels)]
+    ann = tmp_path / 'penn.pkl'
+    with open(ann, 'wb') as f:
+        pickle.dump(dict(split=dict(train=[a['frame_dir'] for a in annos],
+                                    test=[]), annotations=annos), f)
+    monkeypatch.chdir(ROOT)
+    cfg = Config.fromfile(
+        'configs/baselines/' + module.NAME.format('harsh'))
+    cfg.merge_from_dict({
+        'train_dataloader.dataset.subset.fraction': 0.8,
+        **module.holdout_options(0.2)})
+    names = {}
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        ds_cfg = cfg[loader].dataset
+        ds_cfg.update(ann_file=str(ann), pipeline=[])
+        ds = DATASETS.build(ds_cfg)
+        names[loader] = {ds.get_data_info(i)['frame_dir']
+                         for i in range(len(ds))}
+    assert len(names['train_dataloader']) == 12
+    assert names['val_dataloader'] == names['test_dataloader']
+    assert names['train_dataloader'].isdisjoint(names['test_dataloader'])
+    assert names['train_dataloader'] | names['test_dataloader'] == \
+        {a['frame_dir'] for a in annos}

@@ -2,7 +2,7 @@
 
     python tools/benchmarks/penn_action.py [--seeds 0 1 2] [--epochs 20] \
         [--protocols mild harsh] [--methods baseline featkd partkd ...] \
-        [--train-fraction 0.25] [--reuse]
+        [--train-fraction 0.25 | --holdout 0.2] [--reuse]
 
 Converts ``../shared/data/penn_action/labels`` (never copied into the
 repository) if ``data/penn_action/penn_2d.pkl`` is absent, trains the teacher
@@ -11,6 +11,11 @@ baseline student, logit KD, feature KD and PartKD (``--methods`` also takes
 the variants of ``PARTKD_VARIANTS``, ``<method>-pr10`` and ``teacher-init``)
 with every seed, and writes ``results.md`` / ``results.json`` into the work
 dir (:class:`mmpartkd.apis.Experiment`, the runner of ``tools/demo.py``).
+
+``--holdout F`` chooses on the training side: every model trains on a
+class-stratified ``1 - F`` of the training split and is validated and
+tested on the other ``F`` (with the protocol's test pipeline); the official
+test split is not read.
 """
 import math
 import sys
@@ -65,6 +70,14 @@ PARTKD_VARIANTS = {
     'partkd-logitkd': ('PartKD + logit KD (tau 4)',
                        {'model.loss_kd.type': 'LogitKDLoss',
                         'model.loss_kd.tau': 4.0}),
+    'partkd-negw': ('PartKD, the part matrix also weights the negatives',
+                    {'model.part_head.weight_negatives': True}),
+}
+# the weight of feature KD in the combined objective (chosen with --holdout)
+COMBINED_VARIANTS = {
+    f'partkd-combined-fw{tag}': (f'PartKD + feature KD (weight {w:g})',
+                                 {'model.loss_feat.loss_weight': w})
+    for tag, w in (('05', 0.5), ('2', 2.0))
 }
 
 
@@ -74,6 +87,7 @@ def students(protocol: str,
     name = NAME.format(protocol)
     methods = kd_methods(name, {'partkd-combined': 'PartKD + feature KD'})
     partkd, baseline = methods['partkd'].config, methods['baseline'].config
+    combined = methods['partkd-combined'].config
     methods.update({
         'logitkd-w025': methods['logitkd']._replace(
             description='logit KD, weight 0.25',
@@ -85,6 +99,8 @@ def students(protocol: str,
                                    'teacher')}, distill=False),
         **{k: Method(partkd, desc, opts)
            for k, (desc, opts) in PARTKD_VARIANTS.items()},
+        **{k: Method(combined, desc, opts)
+           for k, (desc, opts) in COMBINED_VARIANTS.items()},
         # the distillation losses ramp in over the first 5 epochs
         'partkd-warmup': Method(
             partkd, 'PartKD, distillation warm-up over 5 epochs',
@@ -95,17 +111,38 @@ def students(protocol: str,
     # setting the multi-sample loss is built for
     methods.update(paired_variants(methods, (
         'logitkd', 'featkd', 'partkd', 'partkd-combined', 'partkd-uniform',
-        'partkd-fixedteacher-paired')))
+        'partkd-fixedteacher-paired', 'partkd-negw', *COMBINED_VARIANTS)))
     return methods
 
 
 def add_arguments(parser) -> None:
     parser.add_argument('--protocols', nargs='+', choices=PROTOCOLS,
                         default=list(PROTOCOLS))
-    parser.add_argument(
+    share = parser.add_mutually_exclusive_group()
+    share.add_argument(
         '--train-fraction', type=float, default=None,
         help='train every model on this class-stratified share of the '
         'training split (SafePoseDataset subset; small-data studies)')
+    share.add_argument(
+        '--holdout', type=float, default=None,
+        help='hold out this class-stratified share of the training split: '
+        'train on the rest, validate and test on it (choices made on the '
+        'training side)')
+
+
+def holdout_options(holdout: float) -> Dict[str, object]:
+    """``--cfg-options`` that validate and test on the held-out share
+    ``holdout`` of the training split (the complement of the training
+    subset ``1 - holdout``, same cut)."""
+    if not 0. < holdout < 1.:
+        raise ValueError(f'--holdout {holdout} not in (0, 1)')
+    options = {}
+    for loader in ('val_dataloader', 'test_dataloader'):
+        options.update({
+            f'{loader}.dataset.split': 'train',
+            f'{loader}.dataset.subset.fraction': 1. - holdout,
+            f'{loader}.dataset.subset.rest': True})
+    return options
 
 
 def main() -> None:
@@ -117,11 +154,20 @@ def main() -> None:
     missing = penn_labels_missing()
     if missing:
         sys.exit(missing)
+    if args.holdout is not None:
+        tested = (f'the held-out {100 * args.holdout:g} % of the training '
+                  'split (corrupted like the test split; every model trained '
+                  'on the other part)')
+        fraction = 1. - args.holdout
+        common = holdout_options(args.holdout)
+    else:
+        tested = 'the corrupted test split'
+        fraction, common = args.train_fraction, {}
     exp = Experiment(
         args.work_dir,
         'Penn Action (real labels, official split; students: invisible '
         'joints removed, then mild = 50 % drop + jitter 0.02, harsh = 80 % '
-        'drop + jitter 0.05), top-1 on the corrupted test split at the last '
+        f'drop + jitter 0.05), top-1 on {tested} at the last '
         f'epoch; students seeds {args.seeds}, teacher seed '
         f'{args.teacher_seed}.' + (
             f' Every model trained on a class-stratified '
@@ -129,16 +175,17 @@ def main() -> None:
             if args.train_fraction is not None else ''), reuse=args.reuse)
     exp.make_penn_data()
     train_options = epoch_options(args.epochs)
-    if args.train_fraction is not None:
-        train_options['train_dataloader.dataset.subset.fraction'] = \
-            args.train_fraction
+    if fraction is not None:
+        train_options['train_dataloader.dataset.subset.fraction'] = fraction
     jobs = teacher_jobs(TEACHER, args.teacher_seed, train_options, {
         p: f'configs/baselines/{NAME.format(p)}' for p in args.protocols})
     for protocol in args.protocols:
-        jobs += student_jobs(students(protocol, args.train_fraction),
+        jobs += student_jobs(students(protocol, fraction),
                              args.methods, args.seeds,
                              train_options, prefix=f'{protocol}_',
                              tag=f'{protocol}: ')
+    for job in jobs:
+        job.cfg_options.update(common)
     try:
         exp.run(jobs, workers=args.workers)
     except JobFailed as e:

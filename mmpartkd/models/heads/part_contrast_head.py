@@ -138,6 +138,12 @@ class PartContrastHead(BaseModule):
             ``'learned'`` (the entropy regulariser that keeps the learned
             matrix from collapsing onto one part).
         bank_size (int): Teacher embeddings kept per class (0: no bank).
+        weight_negatives (bool): Also use the matrix on the negatives: a
+            candidate of class ``c`` enters the denominator of part ``p`` of
+            an anchor of class ``a`` with the weight
+            ``P * (A[a, p] + A[c, p]) / 2`` (a part that neither action
+            uses separates them less; 1 for every pair with the uniform
+            matrix, so the plain loss). Defaults to False.
         gather (bool): Gather teacher embeddings from every rank under
             ``torch.distributed``. Defaults to True.
         part_names (Sequence[str], optional): The ``num_parts`` parts the
@@ -155,6 +161,7 @@ class PartContrastHead(BaseModule):
                  part_matrix: PartMatrixSpec = 'uniform',
                  learned_reg: float = 0.1,
                  bank_size: int = 32,
+                 weight_negatives: bool = False,
                  gather: bool = True,
                  part_names: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -188,6 +195,7 @@ class PartContrastHead(BaseModule):
                                  part_names)
             self.register_buffer('fixed_part_matrix',
                                  torch.from_numpy(matrix))
+        self.weight_negatives = bool(weight_negatives)
         self.bank_size = bank_size
         if bank_size:
             self.register_buffer(
@@ -300,6 +308,13 @@ class PartContrastHead(BaseModule):
         num_anchors = all_reduce_sum(has_pos.sum().float())
         avg_factor = num_anchors.clamp(min=1) / world
         matrix = self.part_matrix
+        negative_weights = None
+        if self.weight_negatives:
+            # (N, P, Nc): P * (A[y_i, p] + A[y_j, p]) / 2; a learned
+            # matrix learns through the per-part weights only
+            rows = matrix.detach()
+            negative_weights = self.num_parts / 2 * (
+                rows[labels][:, :, None] + rows[cand_labels].T[None])
         losses = dict(
             loss_part_contrast=self.loss_part(
                 student_embeds,
@@ -309,7 +324,8 @@ class PartContrastHead(BaseModule):
                 part_weights=matrix[labels],
                 twin_index=twin_index,
                 teacher_valid=cand_valid,
-                avg_factor=avg_factor))
+                avg_factor=avg_factor,
+                negative_weights=negative_weights))
         if self.part_matrix_mode == 'learned' and self.learned_reg:
             rows = matrix[labels.unique()]
             losses['loss_part_matrix'] = self.learned_reg * (

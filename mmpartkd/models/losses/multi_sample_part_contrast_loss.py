@@ -45,6 +45,13 @@ class MultiSamplePartContrastLoss(nn.Module):
     one of its parts is usable. With every part present this is the plain
     loss above, bit for bit.
 
+    Weighted negatives (``negative_weights``, docs/method.md#part-matrix):
+    a candidate that is not a positive enters part ``p``'s denominator as
+    ``v_ipj * exp(s_ip . t_jp / tau)`` instead of ``exp(...)``;
+    :class:`PartContrastHead` sets ``v`` from the part matrix so that a part
+    neither action uses pushes their samples apart less. ``v = 1`` is the
+    plain loss.
+
     Args:
         temperature (float): tau. Defaults to 0.1.
         mode (str): ``'multi'``, ``'supcon'`` or ``'paired'``.
@@ -134,7 +141,9 @@ class MultiSamplePartContrastLoss(nn.Module):
                 part_weights: Optional[torch.Tensor] = None,
                 twin_index: Optional[torch.Tensor] = None,
                 teacher_valid: Optional[torch.Tensor] = None,
-                avg_factor: Optional[float] = None) -> torch.Tensor:
+                avg_factor: Optional[float] = None,
+                negative_weights: Optional[torch.Tensor] = None
+                ) -> torch.Tensor:
         """Compute the loss.
 
         Args:
@@ -152,6 +161,9 @@ class MultiSamplePartContrastLoss(nn.Module):
                 for empty memory-bank slots.
             avg_factor (float, optional): Divisor of the summed anchor
                 losses; defaults to the number of anchors with a positive.
+            negative_weights (torch.Tensor, optional): ``(N, P, Nc)``
+                non-negative weights of the candidates in each anchor's part
+                denominators; positives keep weight 1 whatever their entry.
 
         Returns:
             torch.Tensor: Scalar loss, float32 (float64 for float64
@@ -187,7 +199,19 @@ class MultiSamplePartContrastLoss(nn.Module):
             logits = logits.masked_fill(~teacher_valid[None, None], neg_inf)
         if cand_part is not None:
             logits = logits.masked_fill(~cand_part.T[None], neg_inf)
-        log_denominator = logits.logsumexp(dim=-1)  # (N, P)
+        if negative_weights is None:
+            log_denominator = logits.logsumexp(dim=-1)  # (N, P)
+        else:
+            if negative_weights.shape != logits.shape:
+                raise ValueError(
+                    f'negative_weights {tuple(negative_weights.shape)} must '
+                    f'have the shape (anchors, parts, candidates) = '
+                    f'{tuple(logits.shape)}')
+            # log v added to the negatives' logits; a weight of 0 removes a
+            # negative (its logit stays finite: -1e9 + log 1e-30)
+            log_v = negative_weights.to(dtype).clamp(min=1e-30).log()
+            log_denominator = (logits + log_v.masked_fill(pos3, 0.)
+                               ).logsumexp(dim=-1)
         if self.mode == 'supcon':
             num_pos = pos3.sum(-1).clamp(min=1)
             log_numerator = (logits * pos3).sum(-1) / num_pos

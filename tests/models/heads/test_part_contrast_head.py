@@ -114,6 +114,30 @@ def test_part_matrix_rows_weight_the_parts(tmp_path):
         pytest.approx(loss(s, t, y, y).item(), rel=1e-6)
 
 
+def test_weighted_negatives_use_the_matrix_of_both_classes():
+    s, t = unit(3, 2, 4, seed=4), unit(3, 2, 4, seed=5)
+    y, yt = torch.tensor([0, 1, 2]), torch.tensor([0, 1, 1])
+    twin = torch.tensor([0, 1, -1])
+    loss = MultiSamplePartContrastLoss(temperature=0.5)
+    # the uniform matrix gives every negative weight 1: the plain loss
+    uniform = head(bank_size=0, weight_negatives=True)
+    assert uniform.loss(s, y, t, yt, twin)['loss_part_contrast'].item() == \
+        pytest.approx(loss(s, t, y, yt).item(), rel=1e-6)
+    A = torch.tensor([[.9, .1], [.5, .5], [.2, .8]])
+    h = head(bank_size=0, part_matrix=A.tolist(), weight_negatives=True)
+    out = h.loss(s, y, t, yt, twin)['loss_part_contrast']
+    # P * (A[y_i, p] + A[y_j, p]) / 2, e.g. anchor of class 0, part 1,
+    # candidate of class 1: 2 * (0.1 + 0.5) / 2 = 0.6
+    v = A[y][:, :, None] + A[yt].T[None]
+    assert v[0, 1, 1].item() == pytest.approx(0.6)
+    expected = loss(s, t, y, yt, part_weights=A[y], negative_weights=v)
+    assert out.item() == pytest.approx(expected.item(), rel=1e-6)
+    plain = head(bank_size=0, part_matrix=A.tolist())
+    assert out.item() != pytest.approx(
+        plain.loss(s, y, t, yt, twin)['loss_part_contrast'].item(),
+        rel=1e-3)
+
+
 def test_learned_matrix_gets_gradients_and_regulariser():
     h = head(bank_size=0, part_matrix='learned', learned_reg=0.5)
     s = unit(3, 2, 4, seed=6).requires_grad_(True)

@@ -142,3 +142,25 @@ def test_half_precision_inputs_and_autocast(mode, dtype):
         amp = run(s, t)
     assert amp.dtype == torch.float32
     torch.testing.assert_close(amp, ref, rtol=1e-6, atol=1e-6)
+
+
+def test_weighted_negatives_by_hand():
+    s, t, y, yt = tiny_example()
+    e = math.exp
+    # weights per (anchor, part, candidate); positives' entries are ignored
+    v = torch.tensor([[[9., 0.5, 9.]], [[2., 9., 0.]]])
+    loss = MultiSamplePartContrastLoss(temperature=1.0)(
+        s, t, y, yt, negative_weights=v)
+    # anchor 0: negative t1 (sim 0) counts half
+    l0 = -math.log((e(1) + e(0.6)) / (e(1) + 0.5 * e(0) + e(0.6)))
+    # anchor 1: t0 (sim 0) counts twice, t2 (sim 0.8) not at all
+    l1 = -math.log(e(1) / (2 * e(0) + e(1)))
+    assert loss.item() == pytest.approx((l0 + l1) / 2, rel=1e-6)
+    # weight 1 everywhere is the plain loss, bit for bit
+    plain = MultiSamplePartContrastLoss(temperature=1.0)(s, t, y, yt)
+    ones = MultiSamplePartContrastLoss(temperature=1.0)(
+        s, t, y, yt, negative_weights=torch.ones(2, 1, 3))
+    assert torch.equal(plain, ones)
+    with pytest.raises(ValueError, match='negative_weights'):
+        MultiSamplePartContrastLoss()(s, t, y, yt,
+                                      negative_weights=torch.ones(2, 3))
