@@ -34,7 +34,8 @@ from mmengine.config import Config
 __all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
            'epoch_options', 'kd_methods', 'paired_variants', 'teacher_jobs',
            'PENN_DATA', 'PENN_LABELS', 'penn_labels_missing',
-           'part_matrix_source', 'student_jobs', 'parse_experiment_args']
+           'part_matrix_source', 'student_jobs', 'parse_experiment_args',
+           'PARTKD_VARIANTS', 'partkd_variants']
 
 #: the repository root: the tools run from here
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -135,6 +136,50 @@ def kd_methods(config_name: str,
         methods[method] = Method(f'configs/partkd/{method}_{config_name}',
                                  description)
     return methods
+
+
+#: Ablations of a PartKD config, as ``--cfg-options`` (what was tried when
+#: PartKD missed a target; configs/partkd/README.md): name ->
+#: (description, options).
+PARTKD_VARIANTS = {
+    'partkd-uniform': ('PartKD without the part matrix',
+                       {'model.part_head.part_matrix': 'uniform'}),
+    'partkd-negw': ('PartKD, the part matrix also weights the negatives',
+                    {'model.part_head.weight_negatives': True}),
+    'partkd-bank128': ('PartKD, bank of 128 per class',
+                       {'model.part_head.bank_size': 128}),
+    'partkd-bank4': ('PartKD, bank of 4 per class (fresher negatives)',
+                     {'model.part_head.bank_size': 4}),
+    'partkd-tau02': ('PartKD, temperature 0.2',
+                     {'model.part_head.loss.temperature': 0.2}),
+    'partkd-w05': ('PartKD, loss weight 0.5',
+                   {'model.part_head.loss.loss_weight': 0.5}),
+    'partkd-w2': ('PartKD, loss weight 2',
+                  {'model.part_head.loss.loss_weight': 2.0}),
+    'partkd-linear': ('PartKD, linear part projections',
+                      {'model.student_neck.num_layers': 1,
+                       'model.teacher_neck.num_layers': 1}),
+    'partkd-paired': ('PartKD, paired positives only',
+                      {'model.part_head.loss.mode': 'paired'}),
+    'partkd-fixedteacher': ('PartKD, teacher part features not projected',
+                            {'model.teacher_neck.out_channels': None}),
+    'partkd-fixedteacher-paired': (
+        'PartKD, teacher part features not projected, paired positives',
+        {'model.teacher_neck.out_channels': None,
+         'model.part_head.loss.mode': 'paired'}),
+    'partkd-logitkd': ('PartKD + logit KD (tau 4)',
+                       {'model.loss_kd.type': 'LogitKDLoss',
+                        'model.loss_kd.tau': 4.0}),
+}
+
+
+def partkd_variants(partkd_config: str,
+                    names: Optional[Sequence[str]] = None
+                    ) -> Dict[str, Method]:
+    """The :data:`PARTKD_VARIANTS` ``names`` (default: all) of a PartKD
+    config as methods."""
+    return {name: Method(partkd_config, *PARTKD_VARIANTS[name])
+            for name in (PARTKD_VARIANTS if names is None else names)}
 
 
 def paired_variants(methods: Dict[str, Method], names: Sequence[str],

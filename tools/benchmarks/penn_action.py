@@ -8,8 +8,9 @@ Converts ``../shared/data/penn_action/labels`` (never copied into the
 repository) if ``data/penn_action/penn_2d.pkl`` is absent, trains the teacher
 on every annotated joint, then for each protocol trains and tests the
 baseline student, logit KD, feature KD and PartKD (``--methods`` also takes
-the variants of ``PARTKD_VARIANTS``, ``<method>-pr10`` and ``teacher-init``)
-with every seed, and writes ``results.md`` / ``results.json`` into the work
+``mmpartkd.apis.experiment.PARTKD_VARIANTS``, ``BLOCK_VARIANTS``,
+``COMBINED_VARIANTS``, ``<method>-pr10`` and ``teacher-init``) with every
+seed, and writes ``results.md`` / ``results.json`` into the work
 dir (:class:`mmpartkd.apis.Experiment`, the runner of ``tools/demo.py``).
 
 ``--holdout F`` chooses on the training side: every model trains on a
@@ -24,8 +25,8 @@ from typing import Dict, Optional
 from mmpartkd.apis.experiment import (CheckpointOf, Experiment, JobFailed,
                                       Method, epoch_options, kd_methods,
                                       paired_variants, parse_experiment_args,
-                                      penn_labels_missing, student_jobs,
-                                      teacher_jobs)
+                                      partkd_variants, penn_labels_missing,
+                                      student_jobs, teacher_jobs)
 
 NAME = 'stgcn-q_1xb32-joint-{}-u32-30e_penn-official-keypoint-2d.py'
 TEACHER = 'configs/baselines/' + NAME.replace('-{}', '')
@@ -39,39 +40,13 @@ def _neck_channels(c: int) -> dict:
             'model.teacher_neck.in_channels': c}
 
 
-# What was tried when PartKD missed its target on the harsh protocol: the
-# PartKD config with these --cfg-options (configs/partkd/README.md).
-PARTKD_VARIANTS = {
+# PartKD pooled after another block (Penn-specific neck widths), besides
+# the general PARTKD_VARIANTS (configs/partkd/README.md)
+BLOCK_VARIANTS = {
     'partkd-block3': ('PartKD, parts pooled after block 4 of 10',
                       {'model.part_block': 3, **_neck_channels(16)}),
     'partkd-block6': ('PartKD, parts pooled after block 7 of 10',
                       {'model.part_block': 6, **_neck_channels(32)}),
-    'partkd-uniform': ('PartKD without the part matrix',
-                       {'model.part_head.part_matrix': 'uniform'}),
-    'partkd-bank128': ('PartKD, bank of 128 per class',
-                       {'model.part_head.bank_size': 128}),
-    'partkd-tau02': ('PartKD, temperature 0.2',
-                     {'model.part_head.loss.temperature': 0.2}),
-    'partkd-w05': ('PartKD, loss weight 0.5',
-                   {'model.part_head.loss.loss_weight': 0.5}),
-    'partkd-w2': ('PartKD, loss weight 2',
-                  {'model.part_head.loss.loss_weight': 2.0}),
-    'partkd-linear': ('PartKD, linear part projections',
-                      {'model.student_neck.num_layers': 1,
-                       'model.teacher_neck.num_layers': 1}),
-    'partkd-paired': ('PartKD, paired positives only',
-                      {'model.part_head.loss.mode': 'paired'}),
-    'partkd-fixedteacher': ('PartKD, teacher part features not projected',
-                            {'model.teacher_neck.out_channels': None}),
-    'partkd-fixedteacher-paired': (
-        'PartKD, teacher part features not projected, paired positives',
-        {'model.teacher_neck.out_channels': None,
-         'model.part_head.loss.mode': 'paired'}),
-    'partkd-logitkd': ('PartKD + logit KD (tau 4)',
-                       {'model.loss_kd.type': 'LogitKDLoss',
-                        'model.loss_kd.tau': 4.0}),
-    'partkd-negw': ('PartKD, the part matrix also weights the negatives',
-                    {'model.part_head.weight_negatives': True}),
 }
 # the weight of feature KD in the combined objective (chosen with --holdout)
 COMBINED_VARIANTS = {
@@ -97,8 +72,9 @@ def students(protocol: str,
         'teacher-init': Method(baseline, 'student initialised from the '
                                'teacher', {'load_from': CheckpointOf(
                                    'teacher')}, distill=False),
+        **partkd_variants(partkd),
         **{k: Method(partkd, desc, opts)
-           for k, (desc, opts) in PARTKD_VARIANTS.items()},
+           for k, (desc, opts) in BLOCK_VARIANTS.items()},
         **{k: Method(combined, desc, opts)
            for k, (desc, opts) in COMBINED_VARIANTS.items()},
         # the distillation losses ramp in over the first 5 epochs
