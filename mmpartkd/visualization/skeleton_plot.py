@@ -37,6 +37,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from mmpartkd.datasets.wrappers import pipeline_owner
+from mmpartkd.models.heads import load_part_matrix
 from mmpartkd.structures import PART_NAMES, Layout, get_layout
 from mmpartkd.utils import atomic_write
 
@@ -283,19 +284,15 @@ def load_part_matrix_row(path: str, label: int,
                          class_name: str = '') -> Dict[str, float]:
     """Row ``label`` of the ``(K, P)`` part matrix saved at ``path``
     (``tools/compute_part_matrix.py``), as ``{part: weight}``; columns are
-    the six :data:`~mmpartkd.structures.PART_NAMES` in order.
+    the six :data:`~mmpartkd.structures.PART_NAMES` in order (checked
+    against the matrix's JSON sidecar, as training does:
+    :func:`~mmpartkd.models.heads.load_part_matrix`).
 
     Raises:
         FileNotFoundError: No such file.
-        ValueError: Not a ``(K, 6)`` matrix, or no row ``label``.
+        ValueError: Not a valid ``(K, 6)`` matrix, or no row ``label``.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'part matrix "{path}" not found')
-    matrix = np.load(path)
-    if matrix.ndim != 2 or matrix.shape[1] != len(PART_NAMES):
-        raise ValueError(f'part matrix "{path}" has shape {matrix.shape}, '
-                         f'expected (classes, {len(PART_NAMES)}) with columns '
-                         f'{list(PART_NAMES)}')
+    matrix = load_part_matrix(path, None, len(PART_NAMES), PART_NAMES)
     if not 0 <= label < matrix.shape[0]:
         raise ValueError(f'part matrix "{path}" has {matrix.shape[0]} rows '
                          f'(classes); the sample\'s class {label} '

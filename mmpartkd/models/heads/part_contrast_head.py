@@ -62,7 +62,8 @@ def _check_part_names(path: str, num_parts: int,
             'part_names to its order')
 
 
-def load_part_matrix(spec: PartMatrixSpec, num_classes: int, num_parts: int,
+def load_part_matrix(spec: PartMatrixSpec, num_classes: Optional[int],
+                     num_parts: int,
                      part_names: Optional[Sequence[str]] = None
                      ) -> np.ndarray:
     """Read a part matrix (a ``.npy`` path or nested lists) and check it.
@@ -75,7 +76,7 @@ def load_part_matrix(spec: PartMatrixSpec, num_classes: int, num_parts: int,
 
     Args:
         spec (str | array): ``.npy`` path or ``(K, P)`` values.
-        num_classes (int): K.
+        num_classes (int, optional): K; None accepts any number of rows.
         num_parts (int): P.
         part_names (Sequence[str], optional): The parts the necks pool, in
             order.
@@ -95,9 +96,12 @@ def load_part_matrix(spec: PartMatrixSpec, num_classes: int, num_parts: int,
     else:
         matrix = np.asarray(spec, dtype=np.float32)
         where = 'part matrix'
-    if matrix.shape != (num_classes, num_parts):
+    expected = (matrix.shape[0] if num_classes is None and matrix.ndim
+                else num_classes, num_parts)
+    if matrix.shape != expected:
+        classes = 'classes' if num_classes is None else num_classes
         raise ValueError(f'{where} has shape {matrix.shape}, expected '
-                         f'({num_classes}, {num_parts}) = (classes, parts)')
+                         f'({classes}, {num_parts}) = (classes, parts)')
     if part_names is not None and len(part_names) != num_parts:
         raise ValueError(f'{len(part_names)} part_names {list(part_names)} '
                          f'for num_parts={num_parts}')
@@ -122,7 +126,7 @@ class PartContrastHead(BaseModule):
     by the action-specific part matrix row ``A[y_i]``.
 
     Args:
-        num_classes (int): K.
+        num_classes (int, optional): K; None accepts any number of rows.
         num_parts (int): P.
         embed_channels (int): D of the part embeddings.
         loss (dict): The contrastive loss config
