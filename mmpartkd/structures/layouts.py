@@ -19,7 +19,7 @@ so ``STGCN``/``AAGCN``/``CTRGCN`` ``graph_cfg=dict(layout=...)``) accepts
 every registered layout name as well.
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import numpy as np
 
@@ -136,6 +136,8 @@ class Layout:
 
 LAYOUTS: Dict[str, Layout] = {}
 _JOINT_MAPPINGS: Dict[Tuple[str, str], np.ndarray] = {}
+#: the mappings registered as such (the others are derived inverses)
+_REGISTERED: Set[Tuple[str, str]] = set()
 
 
 def register_layout(layout: Union[Layout, dict],
@@ -181,7 +183,10 @@ def register_joint_mapping(source: str, target: str,
         index (Sequence[int]): For each target joint, the source joint it is
             copied from, or -1 when the source has no such joint.
 
-    The inverse mapping (``target`` -> ``source``) is registered as well.
+    The inverse mapping (``target`` -> ``source``) is registered as well,
+    unless one is registered already. Registering the same mapping again
+    does nothing; a different one for a registered pair raises
+    ``ValueError`` (it replaces a derived inverse).
     """
     src, dst = get_layout(source), get_layout(target)
     index = np.asarray(index, dtype=np.int64)
@@ -191,7 +196,14 @@ def register_joint_mapping(source: str, target: str,
     if index.max() >= src.num_node or index.min() < -1:
         raise ValueError(f'mapping {source}->{target} names joints outside '
                          f'[0, {src.num_node})')
-    _JOINT_MAPPINGS[(src.name, dst.name)] = index
+    key = (src.name, dst.name)
+    if key in _REGISTERED and not np.array_equal(_JOINT_MAPPINGS[key],
+                                                 index):
+        raise ValueError(
+            f'mapping {src.name}->{dst.name} {index.tolist()} contradicts '
+            f'the registered one {_JOINT_MAPPINGS[key].tolist()}')
+    _REGISTERED.add(key)
+    _JOINT_MAPPINGS[key] = index
     inverse = np.full(src.num_node, -1, dtype=np.int64)
     for t, s in enumerate(index):
         if s >= 0 and inverse[s] < 0:

@@ -4,7 +4,7 @@ import torch
 
 from mmpartkd.structures import (LAYOUTS, PART_NAMES, Layout,
                                  get_joint_mapping, get_layout,
-                                 register_layout)
+                                 register_joint_mapping, register_layout)
 
 
 @pytest.mark.parametrize('name,num,dims', [('nturgb+d', 25, 3),
@@ -58,6 +58,26 @@ def test_joint_mappings():
     assert back[:5].tolist() == [0, -1, -1, -1, -1] and back[16] == 12
     with pytest.raises(KeyError, match='no joint mapping'):
         get_joint_mapping('penn', 'nturgb+d')
+
+
+def test_registering_a_mapping_again():
+    """The same mapping again is a no-op; another one for a registered
+    pair is refused (the first stays); one may replace a derived inverse."""
+    forward = [0] + list(range(5, 17))
+    register_joint_mapping('coco', 'penn', forward)
+    with pytest.raises(ValueError, match='contradicts the registered'):
+        register_joint_mapping('coco', 'penn', [1] + list(range(5, 17)))
+    assert get_joint_mapping('coco', 'penn').tolist() == forward
+    get_layout(dict(name='test_mapping_target', num_node=2,
+                    inward=[(1, 0)], center=0, dims=2,
+                    parts=dict(head=[0, 1])))
+    register_joint_mapping('penn', 'test_mapping_target', [0, 1])
+    assert get_joint_mapping('test_mapping_target', 'penn')[1] == 1
+    inverse = [-1] * 13
+    inverse[2] = 0
+    register_joint_mapping('test_mapping_target', 'penn', inverse)
+    assert get_joint_mapping('test_mapping_target', 'penn').tolist() == \
+        inverse
 
 
 def test_stock_graph_accepts_registered_names():

@@ -51,22 +51,9 @@ class ConvertLayout(BaseTransform):
         self.source = get_layout(source)
         self.target = get_layout(target)
         if mapping is not None:
-            self._register(list(mapping))
-        self.index = get_joint_mapping(self.source.name, self.target.name)
-
-    def _register(self, mapping: Sequence[int]) -> None:
-        try:
-            known = get_joint_mapping(self.source.name, self.target.name)
-        except KeyError:
-            known = None
-        if known is None:
             register_joint_mapping(self.source.name, self.target.name,
                                    mapping)
-        elif not np.array_equal(known, mapping):
-            raise ValueError(
-                f'ConvertLayout: mapping {self.source.name}->'
-                f'{self.target.name} {list(mapping)} contradicts the '
-                f'registered one {known.tolist()}')
+        self.index = get_joint_mapping(self.source.name, self.target.name)
 
     def transform(self, results: Dict) -> Dict:
         kp = check_keypoint(results, type(self).__name__,
