@@ -126,7 +126,7 @@ class PartContrastHead(BaseModule):
     by the action-specific part matrix row ``A[y_i]``.
 
     Args:
-        num_classes (int, optional): K; None accepts any number of rows.
+        num_classes (int): K.
         num_parts (int): P.
         embed_channels (int): D of the part embeddings.
         loss (dict): The contrastive loss config

@@ -45,7 +45,8 @@ class MultiSamplePartContrastLoss(nn.Module):
     one of its parts is usable. With every part present this is the plain
     loss above, bit for bit.
 
-    Weighted negatives (``negative_weights``, docs/method.md#part-matrix):
+    Weighted negatives (``negative_weights``,
+    docs/method.md#multi-sample-contrastive-loss):
     a candidate that is not a positive enters part ``p``'s denominator as
     ``v_ipj * exp(s_ip . t_jp / tau)`` instead of ``exp(...)``;
     :class:`PartContrastHead` sets ``v`` from the part matrix so that a part
