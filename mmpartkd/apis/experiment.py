@@ -322,7 +322,10 @@ class Experiment:
         root (str): Where the tools run (the repository root).
         reuse (bool): Reuse the records of ``work_dir/results.json`` for
             jobs with the same name, config, seed and options (resolved:
-            the same teacher checkpoint) whose checkpoint still exists.
+            the same teacher checkpoint; for training, the same
+            ``train_options``) whose checkpoint still exists, and keep the
+            records of jobs this run does not list in the ``results.json``
+            it writes.
     """
 
     def __init__(self, work_dir: str, title: str = '',
@@ -449,8 +452,10 @@ class Experiment:
         matrix = recorded.pop('model.part_head.part_matrix', None)
         if 'model.part_head.part_matrix' in options:
             recorded['model.part_head.part_matrix'] = matrix
+        # a training record without train_options (older runners) has an
+        # unknown schedule: never reused
         if recorded != options or (job.train and prev.get(
-                'train_options', train_options) != train_options):
+                'train_options') != train_options):
             return None
         if not osp.isfile(osp.join(self.root, prev['checkpoint'])):
             return None
@@ -585,8 +590,12 @@ class Experiment:
                 f'Command: `{command}` ({seconds:.0f}s)\n')
         with open(osp.join(self.work_dir, 'results.md'), 'w') as f:
             f.write(text)
+        # with reuse, the records of jobs this run did not list are kept
+        # (a run with fewer methods never drops what a later one may reuse)
+        jobs = {**{k: v for k, v in self.previous.items()
+                   if k not in self.job_records}, **self.job_records}
         with open(osp.join(self.work_dir, 'results.json'), 'w') as f:
-            json.dump(dict(title=self.title, rows=self.rows,
-                           jobs=self.job_records, command=command,
-                           seconds=round(seconds, 1)), f, indent=1)
+            json.dump(dict(title=self.title, rows=self.rows, jobs=jobs,
+                           command=command, seconds=round(seconds, 1)), f,
+                      indent=1)
         return text

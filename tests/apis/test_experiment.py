@@ -140,7 +140,11 @@ def test_reuse_previous_records(tmp_path):
             config='s.py', seed=0, row='student',
             cfg_options={'model.teacher_ckpt': str(ckpt),
                          'model.part_head.part_matrix': 'uniform'},
-            checkpoint=str(ckpt), metrics={'acc/top1': 0.25}),
+            train_options={}, checkpoint=str(ckpt),
+            metrics={'acc/top1': 0.25}),
+        # an older record: no train_options, so an unknown schedule
+        'old_seed0': dict(config='s.py', seed=0, row='old', cfg_options={},
+                          checkpoint=str(ckpt), metrics={'acc/top1': 0.1}),
     }
     work.mkdir()
     (work / 'results.json').write_text(json.dumps({'jobs': records}))
@@ -173,6 +177,13 @@ def test_reuse_previous_records(tmp_path):
     assert ran == []
     assert exp.rows == {'teacher': [50.0], 'student': [25.0]}
     assert exp.checkpoints['teacher'] == str(ckpt)
+    # results.json keeps the record this run did not list
+    exp.write_results()
+    written = json.loads((work / 'results.json').read_text())['jobs']
+    assert list(written) == ['old_seed0', 'teacher', 'student_seed0']
+    assert written['old_seed0'] == records['old_seed0']
+    assert run([Job('old_seed0', 's.py', row='old')])[1] == \
+        ['train_old_seed0']
     # other epochs, another seed, other options, no reuse: the tool runs
     for job in (Job('teacher', 't.py', train_options={
                     'train_cfg.max_epochs': 3}),
