@@ -35,7 +35,7 @@ __all__ = ['CheckpointOf', 'Job', 'Experiment', 'JobFailed', 'Method',
            'epoch_options', 'kd_methods', 'paired_variants', 'teacher_jobs',
            'PENN_DATA', 'PENN_LABELS', 'penn_labels_missing',
            'part_matrix_source', 'student_jobs', 'parse_experiment_args',
-           'PARTKD_VARIANTS', 'partkd_variants']
+           'PARTKD_VARIANTS', 'variant_methods']
 
 #: the repository root: the tools run from here
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -173,13 +173,15 @@ PARTKD_VARIANTS = {
 }
 
 
-def partkd_variants(partkd_config: str,
+def variant_methods(config: str,
+                    variants: Dict[str, Tuple[str, Dict[str, Option]]],
                     names: Optional[Sequence[str]] = None
                     ) -> Dict[str, Method]:
-    """The :data:`PARTKD_VARIANTS` ``names`` (default: all) of a PartKD
-    config as methods."""
-    return {name: Method(partkd_config, *PARTKD_VARIANTS[name])
-            for name in (PARTKD_VARIANTS if names is None else names)}
+    """The ``names`` (default: all) of a table of config variants ``{name:
+    (description, cfg_options)}`` (e.g. :data:`PARTKD_VARIANTS`) as
+    methods of ``config``."""
+    return {name: Method(config, *variants[name])
+            for name in (variants if names is None else names)}
 
 
 def paired_variants(methods: Dict[str, Method], names: Sequence[str],

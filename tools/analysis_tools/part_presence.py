@@ -60,7 +60,6 @@ def part_presence(cfg: Config, split: str = 'train',
                  if t['type'] in FORMATTING), len(pipeline))
     dataset_cfg['pipeline'] = pipeline[:stop]
     register_all_modules()
-    import mmpartkd  # noqa: F401  (registers the transforms and datasets)
     dataset = DATASETS.build(loader['dataset'])
     default = _layout_name(cfg)
     counts: Dict[str, List[float]] = {}

@@ -32,11 +32,12 @@ import os.path as osp
 import sys
 from typing import Dict, NamedTuple
 
-from mmpartkd.apis.experiment import (Experiment, Job, JobFailed, Method,
-                                      epoch_options, kd_methods,
-                                      paired_variants, parse_experiment_args,
-                                      partkd_variants, penn_labels_missing,
-                                      student_jobs, teacher_jobs)
+from mmpartkd.apis.experiment import (PARTKD_VARIANTS, Experiment, Job,
+                                      JobFailed, Method, epoch_options,
+                                      kd_methods, paired_variants,
+                                      parse_experiment_args,
+                                      penn_labels_missing, student_jobs,
+                                      teacher_jobs, variant_methods)
 
 SYNTHETIC_DATA = 'data/synthetic/synthetic_3d.pkl'
 SYNTHETIC_PROTOCOL = ('60 % joint drop, jitter 0.05, one limb occluded in '
@@ -90,7 +91,8 @@ def students(task: str) -> Dict[str, Method]:
     methods = kd_methods(TASKS[task].name,
                          {'partkd-combined': 'PartKD + feature KD'})
     methods.update(paired_variants(methods, KD_METHODS))
-    methods.update(partkd_variants(methods['partkd'].config, ABLATIONS))
+    methods.update(variant_methods(methods['partkd'].config,
+                                   PARTKD_VARIANTS, ABLATIONS))
     return methods
 
 

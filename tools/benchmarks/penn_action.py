@@ -22,11 +22,12 @@ import math
 import sys
 from typing import Dict, Optional
 
-from mmpartkd.apis.experiment import (CheckpointOf, Experiment, JobFailed,
-                                      Method, epoch_options, kd_methods,
+from mmpartkd.apis.experiment import (PARTKD_VARIANTS, CheckpointOf,
+                                      Experiment, JobFailed, Method,
+                                      epoch_options, kd_methods,
                                       paired_variants, parse_experiment_args,
-                                      partkd_variants, penn_labels_missing,
-                                      student_jobs, teacher_jobs)
+                                      penn_labels_missing, student_jobs,
+                                      teacher_jobs, variant_methods)
 
 NAME = 'stgcn-q_1xb32-joint-{}-u32-30e_penn-official-keypoint-2d.py'
 TEACHER = 'configs/baselines/' + NAME.replace('-{}', '')
@@ -72,11 +73,9 @@ def students(protocol: str,
         'teacher-init': Method(baseline, 'student initialised from the '
                                'teacher', {'load_from': CheckpointOf(
                                    'teacher')}, distill=False),
-        **partkd_variants(partkd),
-        **{k: Method(partkd, desc, opts)
-           for k, (desc, opts) in BLOCK_VARIANTS.items()},
-        **{k: Method(combined, desc, opts)
-           for k, (desc, opts) in COMBINED_VARIANTS.items()},
+        **variant_methods(partkd, PARTKD_VARIANTS),
+        **variant_methods(partkd, BLOCK_VARIANTS),
+        **variant_methods(combined, COMBINED_VARIANTS),
         # the distillation losses ramp in over the first 5 epochs
         'partkd-warmup': Method(
             partkd, 'PartKD, distillation warm-up over 5 epochs',
